@@ -1,0 +1,21 @@
+// The suite runs once per database: always on SQLite, and again on MySQL when
+// TEST_MYSQL_URL is set. Each project sets the dialect the test helpers build on.
+const base = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+};
+
+const dialects = ['sqlite', ...(process.env.TEST_MYSQL_URL ? ['mysql'] : [])];
+
+export default {
+  globalSetup: '<rootDir>/tests/global-setup.ts',
+  projects: dialects.map((dialect) => ({
+    ...base,
+    displayName: dialect,
+    globals: { CASEHUB_TEST_DIALECT: dialect },
+  })),
+};

@@ -1,0 +1,33 @@
+import type { Knex } from 'knex';
+import * as integrations from './20261121_0001_integrations.js';
+import * as users from './20261121_0002_users.js';
+import * as cases from './20261121_0003_cases.js';
+import * as ingestLog from './20261121_0004_ingest_log.js';
+import * as mailOutbox from './20261121_0005_mail_outbox.js';
+import * as jobLeases from './20261121_0006_job_leases.js';
+import * as slaPolicies from './20261121_0007_sla_policies.js';
+import * as slaPoliciesDefaults from './20261121_0008_sla_policies_defaults.js';
+import * as classificationLog from './20261121_0009_classification_log.js';
+import * as idempotencyKeys from './20261121_0010_idempotency_keys.js';
+
+export interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Every migration in order, by name. Listed rather than read from the folder so the same list
+ * runs from TypeScript in tests and from the compiled build.
+ */
+export const migrations: ReadonlyArray<readonly [string, Migration]> = [
+  ['20261121_0001_integrations', integrations],
+  ['20261121_0002_users', users],
+  ['20261121_0003_cases', cases],
+  ['20261121_0004_ingest_log', ingestLog],
+  ['20261121_0005_mail_outbox', mailOutbox],
+  ['20261121_0006_job_leases', jobLeases],
+  ['20261121_0007_sla_policies', slaPolicies],
+  ['20261121_0008_sla_policies_defaults', slaPoliciesDefaults],
+  ['20261121_0009_classification_log', classificationLog],
+  ['20261121_0010_idempotency_keys', idempotencyKeys],
+];

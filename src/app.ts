@@ -1,0 +1,45 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { koaBody } from 'koa-body';
+import type { Knex } from 'knex';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import './http/context.js';
+import { requestContext } from './http/request-context.js';
+import { createMetrics } from './http/metrics.js';
+import { errorHandler } from './http/error-handler.js';
+import { securityHeaders } from './http/security-headers.js';
+import { opsRouter } from './http/ops-routes.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Knex;
+  logger: Logger;
+}
+
+/** The whole HTTP surface as a Koa app that does not listen: main.ts listens, tests drive it. */
+export function createApp({ config, db, logger }: AppDeps): Koa {
+  const app = new Koa();
+  const metrics = createMetrics(db);
+
+  app.use(requestContext(logger));
+  app.use(metrics.middleware);
+  app.use(errorHandler());
+  app.use(securityHeaders());
+  app.use(
+    koaBody({
+      jsonLimit: config.bodyLimitBytes,
+      formLimit: config.bodyLimitBytes,
+      textLimit: config.bodyLimitBytes,
+      includeUnparsed: true,
+      multipart: false,
+    }),
+  );
+
+  const router = new Router();
+  router.use(opsRouter(db, metrics.registry).routes());
+
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,135 @@
+/**
+ * Configuration is environment only, read once at start, validated, typed and frozen.
+ * A bad value stops the process with one line naming the variable and what it expects.
+ */
+
+export type Role = 'api' | 'worker' | 'all';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export type DatabaseTarget =
+  | { dialect: 'sqlite'; filename: string }
+  | { dialect: 'mysql'; host: string; port: number; user: string; password: string; database: string };
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly role: Role;
+  readonly database: DatabaseTarget;
+  readonly databaseUrl: string;
+  readonly dbPoolMax: number;
+  readonly logLevel: LogLevel;
+  readonly bodyLimitBytes: number;
+  readonly adminEmail: string;
+  readonly adminPassword: string | undefined;
+  readonly ingestLogDays: number;
+  readonly classifyLogDir: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expectation: string,
+    received: string,
+  ) {
+    super(`Invalid configuration: ${variable} must be ${expectation} (got ${JSON.stringify(received)})`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads one variable: the default when unset or empty, else the parsed value or a ConfigError. */
+function read<T>(env: Env, name: string, fallback: T, parse: (raw: string) => T | undefined, expectation: string): T {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = parse(raw.trim());
+  if (value === undefined) throw new ConfigError(name, expectation, raw);
+  return value;
+}
+
+function integerIn(min: number, max: number) {
+  return (raw: string): number | undefined => {
+    if (!/^\d+$/.test(raw)) return undefined;
+    const n = Number(raw);
+    return n >= min && n <= max ? n : undefined;
+  };
+}
+
+function oneOf<T extends string>(values: readonly T[]) {
+  return (raw: string): T | undefined => values.find((v) => v === raw.toLowerCase());
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/** `5mb`, `512kb`, `1048576`: a size in bytes. */
+function byteSize(raw: string): number | undefined {
+  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw);
+  if (!match) return undefined;
+  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(match[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
+  const bytes = Number(match[1]) * unit;
+  return bytes >= 1024 && bytes <= 100 * 1024 * 1024 ? bytes : undefined;
+}
+
+/** `sqlite:path/to/file.sqlite` or `mysql://user:pass@host:port/db`. */
+export function parseDatabaseUrl(raw: string): DatabaseTarget | undefined {
+  if (raw.startsWith('sqlite:')) {
+    const filename = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return filename === '' ? undefined : { dialect: 'sqlite', filename };
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  const database = decodeURIComponent(url.pathname.slice(1));
+  if (url.protocol !== 'mysql:' || url.hostname === '' || !/^[A-Za-z0-9_$]{1,64}$/.test(database)) return undefined;
+  return {
+    dialect: 'mysql',
+    host: url.hostname,
+    port: url.port === '' ? 3306 : Number(url.port),
+    user: decodeURIComponent(url.username) || 'root',
+    password: decodeURIComponent(url.password),
+    database,
+  };
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/casehub.sqlite';
+
+export function loadConfig(env: Env): Config {
+  const databaseUrl = read(env, 'DATABASE_URL', DEFAULT_DATABASE_URL, (raw) => raw, '');
+  const database = read(
+    env,
+    'DATABASE_URL',
+    parseDatabaseUrl(DEFAULT_DATABASE_URL)!,
+    parseDatabaseUrl,
+    'sqlite:<path> or mysql://user:pass@host:port/database',
+  );
+  const adminPassword = read<string | undefined>(
+    env,
+    'ADMIN_PASSWORD',
+    undefined,
+    (raw) => (raw.length >= 12 ? raw : undefined),
+    'at least 12 characters',
+  );
+  return Object.freeze({
+    port: read(env, 'PORT', 3000, integerIn(0, 65535), 'an integer from 0 to 65535'),
+    host: read(env, 'HOST', '0.0.0.0', (raw) => raw, 'a host name or address'),
+    role: read<Role>(env, 'ROLE', 'all', oneOf(['api', 'worker', 'all'] as const), 'one of api, worker, all'),
+    database: Object.freeze(database),
+    databaseUrl,
+    dbPoolMax: read(env, 'DB_POOL_MAX', 10, integerIn(1, 200), 'an integer from 1 to 200'),
+    logLevel: read<LogLevel>(
+      env,
+      'LOG_LEVEL',
+      'info',
+      oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+      'one of fatal, error, warn, info, debug, trace, silent',
+    ),
+    bodyLimitBytes: read(env, 'BODY_LIMIT', 5 * 1024 * 1024, byteSize, 'a size from 1kb to 100mb, such as 5mb'),
+    adminEmail: read(env, 'ADMIN_EMAIL', 'admin@casehub.local', (raw) => (EMAIL.test(raw) ? raw.toLowerCase() : undefined), 'an email address'),
+    adminPassword,
+    ingestLogDays: read(env, 'INGEST_LOG_DAYS', 30, integerIn(1, 3650), 'an integer from 1 to 3650 (days)'),
+    classifyLogDir: read<string | undefined>(env, 'CLASSIFY_LOG_DIR', undefined, (raw) => raw, 'a directory path'),
+  });
+}

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type { Config, DatabaseTarget } from '../config.js';
+
+type MysqlTarget = Extract<DatabaseTarget, { dialect: 'mysql' }>;
+
+// Strict mode makes MySQL refuse bad data (truncation, zero dates) instead of warning.
+const MYSQL_SQL_MODE =
+  'STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
+
+interface MysqlField {
+  type: string;
+  string(encoding?: string): string | null;
+}
+
+/**
+ * Identities (caseUid, messageUid) live in VARBINARY columns so they compare byte-exactly;
+ * mysql2 would hand them back as Buffers. They are always UTF-8 text, so every (VAR)CHAR or
+ * (VAR)BINARY column is read as a UTF-8 string. BLOB columns (raw request bodies) stay Buffers.
+ */
+function typeCast(field: MysqlField, next: () => unknown): unknown {
+  if (field.type === 'VAR_STRING' || field.type === 'STRING') return field.string('utf8');
+  return next();
+}
+
+function mysqlConnection(target: MysqlTarget, withDatabase: boolean): Knex.MySql2ConnectionConfig {
+  return {
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    database: withDatabase ? target.database : undefined,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    dateStrings: true,
+    supportBigNumbers: true,
+    connectTimeout: 5000,
+    typeCast,
+  } as Knex.MySql2ConnectionConfig;
+}
+
+function createMysql(target: MysqlTarget, poolMax: number): Knex {
+  return knexFactory({
+    client: 'mysql2',
+    connection: mysqlConnection(target, true),
+    acquireConnectionTimeout: 10_000,
+    pool: {
+      min: 0,
+      max: poolMax,
+      afterCreate(conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
+        conn.query(`SET SESSION sql_mode = '${MYSQL_SQL_MODE}', time_zone = '+00:00'`, (err) => done(err, conn));
+      },
+    },
+  });
+}
+
+function createSqlite(filename: string): Knex {
+  if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      afterCreate(conn: { pragma: (sql: string) => unknown }, done: (err: Error | null, conn: unknown) => void) {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('foreign_keys = ON');
+        conn.pragma('busy_timeout = 5000');
+        done(null, conn);
+      },
+    },
+  });
+}
+
+export function createDb(config: Pick<Config, 'database' | 'dbPoolMax'>): Knex {
+  const target = config.database;
+  return target.dialect === 'mysql' ? createMysql(target, config.dbPoolMax) : createSqlite(target.filename);
+}
+
+/** `start` creates the MySQL database named in the URL when it does not exist yet. */
+export async function ensureDatabaseExists(target: DatabaseTarget): Promise<void> {
+  if (target.dialect !== 'mysql') return;
+  const server = knexFactory({ client: 'mysql2', connection: mysqlConnection(target, false), pool: { min: 0, max: 1 } });
+  try {
+    await server.raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [target.database]);
+  } finally {
+    await server.destroy();
+  }
+}
+
+export function isMysql(db: Knex): boolean {
+  return db.client.config.client === 'mysql2';
+}

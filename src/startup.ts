@@ -1,0 +1,35 @@
+import type { Knex } from 'knex';
+import { ConfigError, loadConfig, type Config, type Env } from './config.js';
+import { createDb, ensureDatabaseExists } from './db/connect.js';
+import { migrateLatest } from './db/migrate.js';
+
+/** Reads the configuration, or stops the process with the one line that says what is wrong. */
+export function loadConfigOrExit(env: Env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(err.message + '\n');
+    process.exit(1);
+  }
+}
+
+/** Creates the MySQL database if it is missing, connects, and applies pending migrations. */
+export async function openDatabase(config: Config): Promise<{ db: Knex; applied: string[] }> {
+  await ensureDatabaseExists(config.database);
+  const db = createDb(config);
+  try {
+    return { db, applied: await migrateLatest(db) };
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}
+
+/** The database URL with any password masked, for logs. */
+export function describeDatabase(config: Config): string {
+  const target = config.database;
+  return target.dialect === 'sqlite'
+    ? `sqlite:${target.filename}`
+    : `mysql://${target.user}@${target.host}:${target.port}/${target.database}`;
+}
