@@ -9,6 +9,7 @@ import * as slaPolicies from './20261121_0007_sla_policies.js';
 import * as slaPoliciesDefaults from './20261121_0008_sla_policies_defaults.js';
 import * as classificationLog from './20261121_0009_classification_log.js';
 import * as idempotencyKeys from './20261121_0010_idempotency_keys.js';
+import * as settings from './20261121_0011_settings.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -30,4 +31,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121_0008_sla_policies_defaults', slaPoliciesDefaults],
   ['20261121_0009_classification_log', classificationLog],
   ['20261121_0010_idempotency_keys', idempotencyKeys],
+  ['20261121_0011_settings', settings],
 ];

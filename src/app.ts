@@ -1,6 +1,5 @@
 import Koa from 'koa';
 import Router from '@koa/router';
-import { koaBody } from 'koa-body';
 import type { Knex } from 'knex';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -10,15 +9,18 @@ import { createMetrics } from './http/metrics.js';
 import { errorHandler } from './http/error-handler.js';
 import { securityHeaders } from './http/security-headers.js';
 import { opsRouter } from './http/ops-routes.js';
+import { apiRouter } from './api/router.js';
+import type { TokenSigner } from './auth/tokens.js';
 
 export interface AppDeps {
   config: Config;
   db: Knex;
   logger: Logger;
+  signer: TokenSigner;
 }
 
 /** The whole HTTP surface as a Koa app that does not listen: main.ts listens, tests drive it. */
-export function createApp({ config, db, logger }: AppDeps): Koa {
+export function createApp({ config, db, logger, signer }: AppDeps): Koa {
   const app = new Koa();
   const metrics = createMetrics(db);
 
@@ -26,18 +28,10 @@ export function createApp({ config, db, logger }: AppDeps): Koa {
   app.use(metrics.middleware);
   app.use(errorHandler());
   app.use(securityHeaders());
-  app.use(
-    koaBody({
-      jsonLimit: config.bodyLimitBytes,
-      formLimit: config.bodyLimitBytes,
-      textLimit: config.bodyLimitBytes,
-      includeUnparsed: true,
-      multipart: false,
-    }),
-  );
 
   const router = new Router();
   router.use(opsRouter(db, metrics.registry).routes());
+  router.use(apiRouter({ config, db, signer }).routes());
 
   app.use(router.routes());
   app.use(router.allowedMethods());

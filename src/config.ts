@@ -23,27 +23,35 @@ export interface Config {
   readonly adminPassword: string | undefined;
   readonly ingestLogDays: number;
   readonly classifyLogDir: string | undefined;
+  /** Unset: a secret generated once and kept in the database (see src/settings.ts). */
+  readonly jwtSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
+  /** `received` is left out of the message for secrets. */
   constructor(
     readonly variable: string,
     expectation: string,
-    received: string,
+    received: string | undefined,
   ) {
-    super(`Invalid configuration: ${variable} must be ${expectation} (got ${JSON.stringify(received)})`);
+    super(
+      `Invalid configuration: ${variable} must be ${expectation}` +
+        (received === undefined ? '' : ` (got ${JSON.stringify(received)})`),
+    );
     this.name = 'ConfigError';
   }
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+const SECRETS = new Set(['ADMIN_PASSWORD', 'JWT_SECRET']);
+
 /** Reads one variable: the default when unset or empty, else the parsed value or a ConfigError. */
 function read<T>(env: Env, name: string, fallback: T, parse: (raw: string) => T | undefined, expectation: string): T {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = parse(raw.trim());
-  if (value === undefined) throw new ConfigError(name, expectation, raw);
+  if (value === undefined) throw new ConfigError(name, expectation, SECRETS.has(name) ? undefined : raw);
   return value;
 }
 
@@ -97,7 +105,7 @@ export function parseDatabaseUrl(raw: string): DatabaseTarget | undefined {
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/casehub.sqlite';
 
 export function loadConfig(env: Env): Config {
-  const databaseUrl = read(env, 'DATABASE_URL', DEFAULT_DATABASE_URL, (raw) => raw, '');
+  const databaseUrl = env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
   const database = read(
     env,
     'DATABASE_URL',
@@ -131,5 +139,6 @@ export function loadConfig(env: Env): Config {
     adminPassword,
     ingestLogDays: read(env, 'INGEST_LOG_DAYS', 30, integerIn(1, 3650), 'an integer from 1 to 3650 (days)'),
     classifyLogDir: read<string | undefined>(env, 'CLASSIFY_LOG_DIR', undefined, (raw) => raw, 'a directory path'),
+    jwtSecret: read<string | undefined>(env, 'JWT_SECRET', undefined, (raw) => (raw.length >= 32 ? raw : undefined), 'at least 32 characters'),
   });
 }

@@ -1,7 +1,7 @@
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
 import { closeGracefully, createServer, listen } from './http/server.js';
-import { describeDatabase, loadConfigOrExit, openDatabase } from './startup.js';
+import { describeDatabase, loadConfigOrExit, openDatabase, tokenSigner } from './startup.js';
 import { ensureAdmin } from './users/bootstrap-admin.js';
 
 // In-flight requests get this long to finish after SIGTERM before their connections are cut.
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const server = config.role === 'worker' ? undefined : createServer(createApp({ config, db, logger }));
+  const server = config.role === 'worker' ? undefined : createServer(createApp({ config, db, logger, signer: await tokenSigner(db, config) }));
   if (server) {
     await listen(server, config.port, config.host);
     const address = server.address();

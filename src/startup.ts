@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { ConfigError, loadConfig, type Config, type Env } from './config.js';
 import { createDb, ensureDatabaseExists } from './db/connect.js';
 import { migrateLatest } from './db/migrate.js';
+import { createTokenSigner, type TokenSigner } from './auth/tokens.js';
+import { sharedSecret } from './settings.js';
 
 /** Reads the configuration, or stops the process with the one line that says what is wrong. */
 export function loadConfigOrExit(env: Env): Config {
@@ -32,4 +34,9 @@ export function describeDatabase(config: Config): string {
   return target.dialect === 'sqlite'
     ? `sqlite:${target.filename}`
     : `mysql://${target.user}@${target.host}:${target.port}/${target.database}`;
+}
+
+/** Signs with JWT_SECRET, or with the secret this installation generated and keeps in its database. */
+export async function tokenSigner(db: Knex, config: Config): Promise<TokenSigner> {
+  return createTokenSigner(config.jwtSecret ?? (await sharedSecret(db, 'jwt_secret')));
 }

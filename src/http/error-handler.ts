@@ -11,8 +11,6 @@ import { translateDbError } from '../db/errors.js';
 
 interface HttpishError {
   status?: unknown;
-  type?: unknown;
-  expose?: unknown;
 }
 
 /** Errors thrown by Koa, koa-body and the router carry an HTTP status; give them contract codes. */
@@ -20,7 +18,8 @@ function fromHttpError(err: HttpishError, ctx: Context): AppError | undefined {
   if (typeof err.status !== 'number' || err.status < 400 || err.status >= 500) return undefined;
   switch (err.status) {
     case 400:
-      return new ValidationError(err.type === 'entity.parse.failed' ? 'Malformed JSON body' : 'Malformed request');
+      // co-body (under koa-body) rethrows JSON.parse's SyntaxError with status 400.
+      return new ValidationError(err instanceof SyntaxError ? 'Malformed JSON body' : 'Malformed request');
     case 404:
       return new NotFoundError();
     case 405:

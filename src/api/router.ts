@@ -1,0 +1,20 @@
+import Router from '@koa/router';
+import type { Knex } from 'knex';
+import type { TokenSigner } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import { jsonBody } from '../http/json-body.js';
+import { registerAuthRoutes } from './auth-routes.js';
+
+export interface ApiDeps {
+  config: Config;
+  db: Knex;
+  signer: TokenSigner;
+}
+
+/** Everything under /api/v1: the internal API for people. */
+export function apiRouter({ config, db, signer }: ApiDeps): Router {
+  const router = new Router({ prefix: '/api/v1' });
+  router.use(jsonBody(config.bodyLimitBytes));
+  registerAuthRoutes(router, db, signer);
+  return router;
+}

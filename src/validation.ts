@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import * as ajvFormats from 'ajv-formats';
+import { ValidationError, type FieldErrors } from './errors.js';
+import { projectRoot } from './paths.js';
+
+// ajv-formats is CommonJS with `exports.default`; from ESM that function sits one level down.
+const addFormats = ajvFormats.default.default;
+
+const schemaDir = path.join(projectRoot, 'schemas');
+
+/**
+ * One Ajv instance for the process: every schema in schemas/ is loaded and compiled once, at
+ * first use of this module. Schemas refer to each other by `$id` (`ingest-case.json`, …).
+ */
+function buildAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  addFormats(ajv);
+  for (const file of fs.readdirSync(schemaDir).filter((f) => f.endsWith('.json')).sort()) {
+    ajv.addSchema(JSON.parse(fs.readFileSync(path.join(schemaDir, file), 'utf8')) as object, file);
+  }
+  return ajv;
+}
+
+const ajv = buildAjv();
+const compiled = new Map<string, ValidateFunction>();
+
+function validatorFor(schemaId: string): ValidateFunction {
+  let validate = compiled.get(schemaId);
+  if (validate === undefined) {
+    const found = ajv.getSchema(schemaId);
+    if (found === undefined) throw new Error(`No schema ${schemaId} in ${schemaDir}`);
+    validate = found;
+    compiled.set(schemaId, validate);
+  }
+  return validate;
+}
+
+/** `/messages/0/text` → `messages.0.text`; the body itself is `body`. */
+function fieldPath(error: ErrorObject): string {
+  const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (error.keyword === 'required') segments.push(String(error.params.missingProperty));
+  if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
+  return segments.length === 0 ? 'body' : segments.join('.');
+}
+
+function messageOf(error: ErrorObject): string {
+  if (error.keyword === 'required') return 'is required';
+  if (error.keyword === 'additionalProperties') return 'is not allowed';
+  if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+  return error.message ?? 'is invalid';
+}
+
+export function toFieldErrors(errors: readonly ErrorObject[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const error of errors) {
+    // `if`/`anyOf` wrappers repeat what their branches already said.
+    if (error.keyword === 'if' || error.keyword === 'anyOf') continue;
+    const key = fieldPath(error);
+    const message = messageOf(error);
+    const list = (out[key] ??= []);
+    if (!list.includes(message)) list.push(message);
+  }
+  return out;
+}
+
+/** Checks `value` against a schema from schemas/, throwing a ValidationError that lists every failing field. */
+export function validate<T>(schemaId: string, value: unknown): T {
+  const check = validatorFor(schemaId);
+  if (!check(value)) throw new ValidationError('The request is invalid', toFieldErrors(check.errors ?? []));
+  return value as T;
+}

@@ -1,0 +1,48 @@
+import type { Server } from 'node:http';
+import type { Knex } from 'knex';
+import { createApp } from '../../src/app.js';
+import type { Config, Env } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { closeGracefully, createServer, listen } from '../../src/http/server.js';
+import { openDatabase, tokenSigner } from '../../src/startup.js';
+import { createTestDatabase, testConfig, type TestDatabase } from './database.js';
+
+export interface TestApp {
+  readonly baseUrl: string;
+  readonly db: Knex;
+  readonly config: Config;
+  readonly server: Server;
+  /** fetch() against the running app, relative to its base URL. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Env;
+  /** Use this database URL instead of a fresh one (the caller owns it). */
+  databaseUrl?: string;
+}
+
+/** The real app on a real port over a migrated database of its own. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const owned: TestDatabase | undefined = options.databaseUrl ? undefined : await createTestDatabase();
+  const config = testConfig(options.databaseUrl ?? owned!.url, options.env);
+  const { db } = await openDatabase(config);
+  const server = createServer(createApp({ config, db, logger: createLogger('silent'), signer: await tokenSigner(db, config) }));
+  await listen(server, 0, '127.0.0.1');
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('server has no address');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  return {
+    baseUrl,
+    db,
+    config,
+    server,
+    request: (path, init) => fetch(baseUrl + path, init),
+    async close() {
+      await closeGracefully(server, 1000);
+      await db.destroy();
+      await owned?.drop();
+    },
+  };
+}
