@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { rollbackAll } from './db/migrate.js';
 import { describeDatabase, loadConfigOrExit, openDatabase } from './startup.js';
 import { createAdmin } from './users/bootstrap-admin.js';
+import { createLogger } from './logger.js';
 
 const USAGE = `Usage: casehub <command> [options]
 
@@ -21,7 +22,7 @@ const commands: Record<string, Command> = {
   async migrate(args) {
     const { values } = parseArgs({ args, options: { rollback: { type: 'boolean', default: false } } });
     const config = loadConfigOrExit(process.env);
-    const { db, applied } = await openDatabase(config);
+    const { db, applied } = await openDatabase(config, createLogger('warn'));
     try {
       if (values.rollback) {
         const reverted = await rollbackAll(db);
@@ -47,7 +48,7 @@ const commands: Record<string, Command> = {
       return 2;
     }
     const config = loadConfigOrExit(process.env);
-    const { db } = await openDatabase(config);
+    const { db } = await openDatabase(config, createLogger('warn'));
     try {
       const result = await createAdmin(db, values.email, values.password);
       if (!result.created) {

@@ -10,7 +10,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger(config.logLevel);
-  const { db, applied } = await openDatabase(config);
+  const { db, applied } = await openDatabase(config, logger);
   logger.info({ database: describeDatabase(config), migrations_applied: applied.length }, 'database ready');
 
   const admin = await ensureAdmin(db, config.adminEmail, config.adminPassword);

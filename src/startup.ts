@@ -4,6 +4,7 @@ import { createDb, ensureDatabaseExists } from './db/connect.js';
 import { migrateLatest } from './db/migrate.js';
 import { createTokenSigner, type TokenSigner } from './auth/tokens.js';
 import { sharedSecret } from './settings.js';
+import type { Logger } from './logger.js';
 
 /** Reads the configuration, or stops the process with the one line that says what is wrong. */
 export function loadConfigOrExit(env: Env): Config {
@@ -17,9 +18,9 @@ export function loadConfigOrExit(env: Env): Config {
 }
 
 /** Creates the MySQL database if it is missing, connects, and applies pending migrations. */
-export async function openDatabase(config: Config): Promise<{ db: Knex; applied: string[] }> {
+export async function openDatabase(config: Config, logger: Logger): Promise<{ db: Knex; applied: string[] }> {
   await ensureDatabaseExists(config.database);
-  const db = createDb(config);
+  const db = createDb(config, logger);
   try {
     return { db, applied: await migrateLatest(db) };
   } catch (err) {

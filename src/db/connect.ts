@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { Config, DatabaseTarget } from '../config.js';
+import type { Logger } from '../logger.js';
 
 type MysqlTarget = Extract<DatabaseTarget, { dialect: 'mysql' }>;
 
@@ -40,9 +41,21 @@ function mysqlConnection(target: MysqlTarget, withDatabase: boolean): Knex.MySql
   } as Knex.MySql2ConnectionConfig;
 }
 
-function createMysql(target: MysqlTarget, poolMax: number): Knex {
+/** knex logs pool and connection trouble with console.log unless told otherwise. */
+function knexLog(logger: Logger): Knex.Config['log'] {
+  const db = logger.child({ component: 'knex' });
+  return {
+    warn: (message: unknown) => db.warn(String(message)),
+    error: (message: unknown) => db.error(String(message)),
+    deprecate: (method: string, alternative: string) => db.warn(`${method} is deprecated; use ${alternative}`),
+    debug: (message: unknown) => db.debug(String(message)),
+  };
+}
+
+function createMysql(target: MysqlTarget, poolMax: number, logger: Logger): Knex {
   return knexFactory({
     client: 'mysql2',
+    log: knexLog(logger),
     connection: mysqlConnection(target, true),
     acquireConnectionTimeout: 10_000,
     pool: {
@@ -55,10 +68,11 @@ function createMysql(target: MysqlTarget, poolMax: number): Knex {
   });
 }
 
-function createSqlite(filename: string): Knex {
+function createSqlite(filename: string, logger: Logger): Knex {
   if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
   return knexFactory({
     client: 'better-sqlite3',
+    log: knexLog(logger),
     connection: { filename },
     useNullAsDefault: true,
     pool: {
@@ -72,9 +86,9 @@ function createSqlite(filename: string): Knex {
   });
 }
 
-export function createDb(config: Pick<Config, 'database' | 'dbPoolMax'>): Knex {
+export function createDb(config: Pick<Config, 'database' | 'dbPoolMax'>, logger: Logger): Knex {
   const target = config.database;
-  return target.dialect === 'mysql' ? createMysql(target, config.dbPoolMax) : createSqlite(target.filename);
+  return target.dialect === 'mysql' ? createMysql(target, config.dbPoolMax, logger) : createSqlite(target.filename, logger);
 }
 
 /** `start` creates the MySQL database named in the URL when it does not exist yet. */

@@ -43,9 +43,24 @@ const INIT = `window.ui = SwaggerUIBundle({
 });
 `;
 
-/** GET /openapi.yaml and the Swagger UI at GET /docs. */
+/** GET /openapi.yaml, the JSON Schemas it refers to, and the Swagger UI at GET /docs. */
 export function registerDocsRoutes(router: Router): void {
   const spec = fs.readFileSync(path.join(projectRoot, 'openapi.yaml'));
+  const schemaDir = path.join(projectRoot, 'schemas');
+  const schemas = new Map(
+    fs
+      .readdirSync(schemaDir)
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => [file, fs.readFileSync(path.join(schemaDir, file))]),
+  );
+
+  // openapi.yaml refers to the very files Ajv validates with (`./schemas/x.json`).
+  router.get('/schemas/:file', (ctx) => {
+    const schema = schemas.get(ctx.params.file ?? '');
+    if (schema === undefined) return;
+    ctx.type = 'application/schema+json';
+    ctx.body = schema;
+  });
 
   router.get('/openapi.yaml', (ctx) => {
     ctx.type = 'application/yaml; charset=utf-8';

@@ -27,8 +27,9 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const owned: TestDatabase | undefined = options.databaseUrl ? undefined : await createTestDatabase();
   const config = testConfig(options.databaseUrl ?? owned!.url, options.env);
-  const { db } = await openDatabase(config);
-  const server = createServer(createApp({ config, db, logger: createLogger('silent'), signer: await tokenSigner(db, config) }));
+  const logger = createLogger('silent');
+  const { db } = await openDatabase(config, logger);
+  const server = createServer(createApp({ config, db, logger, signer: await tokenSigner(db, config) }));
   await listen(server, 0, '127.0.0.1');
   const address = server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
