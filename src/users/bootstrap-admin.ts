@@ -18,7 +18,8 @@ export async function ensureAdmin(db: Knex, email: string, password: string | un
 }
 
 /** Creates an admin account; `created: false` when the email is already taken. */
-export async function createAdmin(db: Knex, email: string, password: string | undefined): Promise<AdminBootstrap> {
+export async function createAdmin(db: Knex, rawEmail: string, password: string | undefined): Promise<AdminBootstrap> {
+  const email = rawEmail.trim().toLowerCase();
   const generatedPassword = password === undefined ? generatePassword() : undefined;
   try {
     await insertUser(db, { role: 'admin', email, passwordHash: await hashPassword(password ?? generatedPassword!) });

@@ -1,0 +1,112 @@
+import type { Knex } from 'knex';
+import { migrations } from '../../migrations/index.js';
+import { createDb } from '../../src/db/connect.js';
+import { migrateLatest, pendingMigrations, rollbackAll } from '../../src/db/migrate.js';
+import { createLogger } from '../../src/logger.js';
+import { createTestDatabase, testConfig, type TestDatabase } from '../helpers/database.js';
+import { dialect } from '../helpers/dialect.js';
+
+let database: TestDatabase;
+let db: Knex;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(testConfig(database.url), createLogger('silent'));
+});
+
+afterAll(async () => {
+  await db.destroy();
+  await database.drop();
+});
+
+const CORE_TABLES = [
+  'integrations',
+  'users',
+  'refresh_tokens',
+  'cases',
+  'messages',
+  'case_tags',
+  'case_custom_fields',
+  'case_history',
+  'ticket_counters',
+  'ingest_log',
+  'mail_outbox',
+  'job_leases',
+  'sla_policies',
+  'classification_log',
+  'idempotency_keys',
+  'settings',
+];
+
+async function tables(): Promise<string[]> {
+  const names =
+    dialect === 'mysql'
+      ? ((await db.raw('SHOW TABLES'))[0] as Record<string, string>[]).map((row) => Object.values(row)[0]!)
+      : ((await db.raw("SELECT name FROM sqlite_master WHERE type = 'table'")) as { name: string }[]).map((r) => r.name);
+  return names.filter((name) => !name.startsWith('knex_') && !name.startsWith('sqlite_')).sort();
+}
+
+const now = '2026-11-21 10:00:00.000';
+
+async function insertCase(integrationId: number, caseUid: string): Promise<void> {
+  await db('cases').insert({
+    uuid: crypto.randomUUID(),
+    number: `TICK-20261121-${Math.random().toString().slice(2, 10)}`,
+    integration_id: integrationId,
+    case_uid: caseUid,
+    source: 'test',
+    subject: 's',
+    status: 'open',
+    priority: 'medium',
+    created_at: now,
+    updated_at: now,
+  });
+}
+
+describe('migrations', () => {
+  it('go up from empty, creating every core table with nothing left pending', async () => {
+    const applied = await migrateLatest(db);
+    expect(applied).toEqual(migrations.map(([name]) => name));
+    expect(await tables()).toEqual([...CORE_TABLES].sort());
+    expect(await pendingMigrations(db)).toEqual([]);
+    expect(await migrateLatest(db)).toEqual([]);
+  });
+
+  it('seed the default SLA policies of the contract', async () => {
+    const rows = await db('sla_policies').select('priority', 'first_response_minutes', 'resolution_minutes').orderBy('resolution_minutes');
+    expect(rows).toEqual([
+      { priority: 'urgent', first_response_minutes: 120, resolution_minutes: 1440 },
+      { priority: 'high', first_response_minutes: 240, resolution_minutes: 2880 },
+      { priority: 'medium', first_response_minutes: 480, resolution_minutes: 7200 },
+      { priority: 'low', first_response_minutes: 1440, resolution_minutes: 14400 },
+    ]);
+  });
+
+  it('keep caseUids byte-exact: abc, ABC and "abc " are three cases, a second abc is refused', async () => {
+    const [id] = await db('integrations').insert({
+      uuid: crypto.randomUUID(),
+      name: 'crm',
+      key_prefix: 'ch_x',
+      key_hash: 'a'.repeat(64),
+      created_at: now,
+      updated_at: now,
+    });
+    const integrationId = Number(id);
+    for (const uid of ['abc', 'ABC', 'abc ', 'äbc']) await insertCase(integrationId, uid);
+    await expect(insertCase(integrationId, 'abc')).rejects.toMatchObject({
+      code: expect.stringMatching(/ER_DUP_ENTRY|SQLITE_CONSTRAINT_UNIQUE/),
+    });
+    const uids = (await db('cases').where({ integration_id: integrationId }).pluck('case_uid')) as unknown[];
+    expect(uids.sort()).toEqual(['ABC', 'abc', 'abc ', 'äbc']);
+    // Read back as strings, not driver buffers.
+    expect(await db('cases').where({ integration_id: integrationId, case_uid: 'abc ' }).first('case_uid')).toEqual({ case_uid: 'abc ' });
+  });
+
+  it('go down completely and up again', async () => {
+    const reverted = await rollbackAll(db);
+    expect(reverted).toHaveLength(migrations.length);
+    expect(await tables()).toEqual([]);
+    expect(await migrateLatest(db)).toHaveLength(migrations.length);
+    expect(await tables()).toEqual([...CORE_TABLES].sort());
+  });
+});

@@ -1,0 +1,91 @@
+import knexFactory from 'knex';
+import { createTestDatabase, testConfig, type TestDatabase } from '../helpers/database.js';
+import { runToEnd } from '../helpers/process.js';
+import { createDb } from '../../src/db/connect.js';
+import { createLogger } from '../../src/logger.js';
+import { verifyPassword } from '../../src/users/passwords.js';
+
+let database: TestDatabase;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  env = { DATABASE_URL: database.url };
+});
+
+afterAll(() => database.drop());
+
+const cli = (...args: string[]) => runToEnd('dist/src/cli.js', args, env);
+
+async function withDb<T>(work: (db: ReturnType<typeof knexFactory>) => Promise<T>): Promise<T> {
+  const db = createDb(testConfig(database.url), createLogger('silent'));
+  try {
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+describe('casehub CLI', () => {
+  it('prints usage without a command, and refuses an unknown one', async () => {
+    const help = await cli();
+    expect(help.code).toBe(0);
+    expect(help.stderr).toContain('Usage: casehub <command>');
+    const unknown = await cli('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command: frobnicate');
+  });
+
+  it('migrate applies every migration, then nothing the second time', async () => {
+    const first = await cli('migrate');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Applied 11 migration\(s\)/);
+    const second = await cli('migrate');
+    expect(second.stdout).toMatch(/^Applied 0 migration\(s\)/);
+  });
+
+  it('create-admin stores a hashed password that verifies, and refuses the same email twice', async () => {
+    const created = await cli('create-admin', '--email', 'Lead@Example.com', '--password', 'a-long-enough-password');
+    expect(created).toMatchObject({ code: 0, stdout: 'Created admin lead@example.com\n' });
+    const row = await withDb((db) => db('users').where({ email: 'lead@example.com' }).first());
+    expect(row).toMatchObject({ role: 'admin' });
+    expect(row.password_hash).not.toContain('a-long-enough-password');
+    expect(await verifyPassword('a-long-enough-password', row.password_hash as string)).toBe(true);
+
+    const again = await cli('create-admin', '--email', 'lead@example.com');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists');
+  });
+
+  it('create-admin without a password generates and prints one', async () => {
+    const created = await cli('create-admin', '--email', 'second@example.com');
+    expect(created.code).toBe(0);
+    const password = /Generated password: (\S+)/.exec(created.stdout)?.[1];
+    expect(password).toHaveLength(24);
+    const row = await withDb((db) => db('users').where({ email: 'second@example.com' }).first());
+    expect(await verifyPassword(password!, row.password_hash as string)).toBe(true);
+  });
+
+  it.each([
+    [['create-admin'], 'needs --email'],
+    [['create-admin', '--email', 'nope'], 'needs --email'],
+    [['create-admin', '--email', 'a@b.c', '--password', 'short'], 'at least 12 characters'],
+  ])('create-admin %j is refused with exit 2', async (args, message) => {
+    const result = await cli(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('migrate --rollback removes every table', async () => {
+    const result = await cli('migrate', '--rollback');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Reverted 11 migration\(s\)/);
+    expect(await withDb((db) => db.schema.hasTable('cases'))).toBe(false);
+  });
+
+  it('stops with the config error line for a bad DATABASE_URL', async () => {
+    const result = await runToEnd('dist/src/cli.js', ['migrate'], { DATABASE_URL: 'oracle://x' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^Invalid configuration: DATABASE_URL must be sqlite:<path> or mysql:/);
+  });
+});

@@ -1,0 +1,66 @@
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { runBuilt } from '../helpers/process.js';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+
+afterAll(() => database.drop());
+
+async function startOnce(env: Record<string, string>) {
+  const running = runBuilt('dist/src/main.js', [], { DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', ...env });
+  const listening = await running.waitForLog(/^listening/);
+  return { running, baseUrl: `http://127.0.0.1:${String(listening.port)}` };
+}
+
+async function stop(running: ReturnType<typeof runBuilt>) {
+  running.child.kill('SIGTERM');
+  return running.exited();
+}
+
+describe('the built service', () => {
+  it('migrates, creates the first admin with a generated password printed once, and serves /health', async () => {
+    const first = await startOnce({});
+    const health = await fetch(first.baseUrl + '/health');
+    expect(health.status).toBe(200);
+    expect(await stop(first.running)).toBe(0);
+
+    const printed = /Generated password: (\S+)/.exec(first.running.stdout());
+    expect(printed).not.toBeNull();
+    expect(first.running.stdout()).toContain('First admin account: admin@casehub.local');
+
+    // The printed password works.
+    const second = await startOnce({});
+    const login = await fetch(second.baseUrl + '/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@casehub.local', password: printed![1] }),
+    });
+    expect(login.status).toBe(200);
+    expect(await stop(second.running)).toBe(0);
+    // Once only: the second start found the admin and printed nothing.
+    expect(second.running.stdout()).not.toContain('Generated password');
+    expect(second.running.stdout()).toMatch(/"migrations_applied":0/);
+  });
+
+  it('stops on SIGTERM with exit code 0, logging the shutdown', async () => {
+    const { running } = await startOnce({});
+    expect(await stop(running)).toBe(0);
+    const messages = running
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^shutting down/), 'stopped']));
+  });
+
+  it('logs JSON lines with the request id of each request', async () => {
+    const { running, baseUrl } = await startOnce({});
+    await fetch(baseUrl + '/health', { headers: { 'X-Request-Id': 'e2e-trace-1' } });
+    const line = await running.waitForLog(/^request$/);
+    expect(line).toMatchObject({ request_id: 'e2e-trace-1', method: 'GET', path: '/health', status: 200 });
+    await stop(running);
+  });
+});
