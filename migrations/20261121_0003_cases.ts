@@ -12,10 +12,15 @@ export async function up(knex: Knex): Promise<void> {
     tableDefaults(knex, t);
     t.bigIncrements('id');
     uuid(knex, t, 'uuid').notNullable().unique('cases_uuid_unique');
-    t.string('number', 24).notNullable().unique('cases_number_unique');
+    // Allocated as the last step of the creating transaction, so the per-day counter row is
+    // locked as briefly as possible; never null once committed.
+    t.string('number', 24).nullable().unique('cases_number_unique');
     t.bigInteger('integration_id').unsigned().nullable().references('id').inTable('integrations');
     exactId(knex, t, 'case_uid').nullable();
+    // `api`, `import`, or the pushing integration's name.
     t.string('source', 200).notNullable();
+    // The integration's own `source` field, kept verbatim.
+    t.string('external_source', 200).nullable();
     t.string('inbox', 200).nullable();
     t.string('subject', 1000).notNullable();
     longText(t, 'description').nullable();
@@ -73,10 +78,10 @@ export async function up(knex: Knex): Promise<void> {
     t.string('from_name', 200).nullable();
     t.string('from_email', 254).nullable();
     t.string('from_id', 200).nullable();
-    t.text('recipients').nullable();
+    longText(t, 'recipients').nullable();
     t.string('subject', 1000).nullable();
     longText(t, 'content').notNullable();
-    t.text('attachments').nullable();
+    longText(t, 'attachments').nullable();
     time(t, 'created_at').notNullable();
     time(t, 'received_at').notNullable();
     time(t, 'deleted_at').nullable();

@@ -4,6 +4,7 @@ import type { TokenSigner } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { jsonBody } from '../http/json-body.js';
 import { registerAuthRoutes } from './auth-routes.js';
+import { integrationsRouter } from './integrations-routes.js';
 
 export interface ApiDeps {
   config: Config;
@@ -16,5 +17,6 @@ export function apiRouter({ config, db, signer }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1' });
   router.use(jsonBody(config.bodyLimitBytes));
   registerAuthRoutes(router, db, signer);
+  router.use(integrationsRouter(db, signer).routes());
   return router;
 }

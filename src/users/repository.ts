@@ -53,3 +53,7 @@ export async function findUserByEmail(db: Knex, email: string): Promise<UserRow 
 export async function hasActiveAdmin(db: Knex): Promise<boolean> {
   return (await db('users').where({ role: 'admin', active: true }).first('id')) !== undefined;
 }
+
+export async function findActiveUserByUuid(db: Knex, uuid: string): Promise<UserRow | undefined> {
+  return db<UserRow>('users').where({ uuid, active: true }).first();
+}
