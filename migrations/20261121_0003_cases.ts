@@ -34,6 +34,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('resolution_comment').nullable();
     // The integration's own `updated` orders out-of-order deliveries, so keep its microseconds.
     t.datetime('external_updated_at', { precision: 6 }).nullable();
+    // Properties an integration sent that Casehub does not know yet, kept as JSON.
+    longText(t, 'extra_fields').nullable();
     // SLA clocks.
     time(t, 'first_response_at').nullable();
     time(t, 'resolved_at').nullable();
@@ -82,6 +84,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('subject', 1000).nullable();
     longText(t, 'content').notNullable();
     longText(t, 'attachments').nullable();
+    longText(t, 'extra_fields').nullable();
     time(t, 'created_at').notNullable();
     time(t, 'received_at').notNullable();
     time(t, 'deleted_at').nullable();

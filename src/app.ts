@@ -10,6 +10,7 @@ import { errorHandler } from './http/error-handler.js';
 import { securityHeaders } from './http/security-headers.js';
 import { opsRouter } from './http/ops-routes.js';
 import { apiRouter } from './api/router.js';
+import { ingestRouter } from './ingest/routes.js';
 import type { TokenSigner } from './auth/tokens.js';
 import type { Registry } from 'prom-client';
 
@@ -30,16 +31,17 @@ export function createApp({ config, db, logger, signer }: AppDeps): Koa {
   app.use(errorHandler());
   app.use(securityHeaders());
 
-  const router = buildRouter({ config, db, signer }, metrics.registry);
+  const router = buildRouter({ config, db, signer, logger }, metrics.registry);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
 }
 
 /** Every route of the app, in one router (also read by the test that keeps openapi.yaml true). */
-export function buildRouter({ config, db, signer }: Omit<AppDeps, 'logger'>, registry: Registry): Router {
+export function buildRouter({ config, db, signer, logger }: AppDeps, registry: Registry): Router {
   const router = new Router();
   router.use(opsRouter(db, registry).routes());
   router.use(apiRouter({ config, db, signer }).routes());
+  router.use(ingestRouter({ db, logger, bodyLimitBytes: config.bodyLimitBytes }).routes());
   return router;
 }

@@ -11,29 +11,25 @@ const addFormats = ajvFormats.default.default;
 const schemaDir = path.join(projectRoot, 'schemas');
 
 /**
- * One Ajv instance for the process: every schema in schemas/ is loaded and compiled once, at
- * first use of this module. Schemas refer to each other by `$id` (`ingest-case.json`, …).
+ * One Ajv instance for the process: every schema in schemas/ is loaded and compiled when this
+ * module loads, so a broken schema stops the start instead of failing a request. Schemas refer
+ * to each other by `$id` (`ingest-defs.json#/definitions/…`).
  */
-function buildAjv(): Ajv {
+function compileAll(): Map<string, ValidateFunction> {
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
   addFormats(ajv);
-  for (const file of fs.readdirSync(schemaDir).filter((f) => f.endsWith('.json')).sort()) {
+  const files = fs.readdirSync(schemaDir).filter((f) => f.endsWith('.json')).sort();
+  for (const file of files) {
     ajv.addSchema(JSON.parse(fs.readFileSync(path.join(schemaDir, file), 'utf8')) as object, file);
   }
-  return ajv;
+  return new Map(files.map((file) => [file, ajv.getSchema(file)!]));
 }
 
-const ajv = buildAjv();
-const compiled = new Map<string, ValidateFunction>();
+const validators = compileAll();
 
 function validatorFor(schemaId: string): ValidateFunction {
-  let validate = compiled.get(schemaId);
-  if (validate === undefined) {
-    const found = ajv.getSchema(schemaId);
-    if (found === undefined) throw new Error(`No schema ${schemaId} in ${schemaDir}`);
-    validate = found;
-    compiled.set(schemaId, validate);
-  }
+  const validate = validators.get(schemaId);
+  if (validate === undefined) throw new Error(`No schema ${schemaId} in ${schemaDir}`);
   return validate;
 }
 
@@ -47,6 +43,8 @@ function fieldPath(error: ErrorObject): string {
 
 function messageOf(error: ErrorObject): string {
   if (error.keyword === 'required') return 'is required';
+  if (error.keyword === 'pattern' && error.params.pattern === '\\S') return 'must not be empty or whitespace';
+  if (error.keyword === 'format' && error.params.format === 'date-time') return 'must be an RFC 3339 date-time with an offset';
   if (error.keyword === 'additionalProperties') return 'is not allowed';
   if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
   return error.message ?? 'is invalid';
@@ -55,8 +53,8 @@ function messageOf(error: ErrorObject): string {
 export function toFieldErrors(errors: readonly ErrorObject[]): FieldErrors {
   const out: FieldErrors = {};
   for (const error of errors) {
-    // `if`/`anyOf` wrappers repeat what their branches already said.
-    if (error.keyword === 'if' || error.keyword === 'anyOf') continue;
+    // Wrappers repeat what their branches already said.
+    if (error.keyword === 'if' || error.keyword === 'anyOf' || error.keyword === 'allOf') continue;
     const key = fieldPath(error);
     const message = messageOf(error);
     const list = (out[key] ??= []);

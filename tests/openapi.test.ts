@@ -31,7 +31,7 @@ function servedRoutes(): string[] {
   const config = testConfig('sqlite::memory:');
   const db = createDb(config, createLogger('silent'));
   try {
-    const router = buildRouter({ config, db, signer: createTokenSigner('x'.repeat(32)) }, new Registry());
+    const router = buildRouter({ config, db, signer: createTokenSigner('x'.repeat(32)), logger: createLogger('silent') }, new Registry());
     return router.stack.flatMap((layer) =>
       layer.methods.filter((m) => m !== 'HEAD').map((method) => `${method} ${normalise(String(layer.path))}`),
     );

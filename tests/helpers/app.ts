@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import { createApp } from '../../src/app.js';
-import type { Config, Env } from '../../src/config.js';
+import type { Config, Env, LogLevel } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { closeGracefully, createServer, listen } from '../../src/http/server.js';
 import { openDatabase, tokenSigner } from '../../src/startup.js';
@@ -27,7 +27,8 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const owned: TestDatabase | undefined = options.databaseUrl ? undefined : await createTestDatabase();
   const config = testConfig(options.databaseUrl ?? owned!.url, options.env);
-  const logger = createLogger('silent');
+  // TEST_LOG_LEVEL=error npm test … shows what a 500 hid.
+  const logger = createLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent');
   const { db } = await openDatabase(config, logger);
   const server = createServer(createApp({ config, db, logger, signer: await tokenSigner(db, config) }));
   await listen(server, 0, '127.0.0.1');

@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { toDbTime } from '../db/time.js';
+import { customerForSender } from '../customers/match.js';
+import { slaDeadlines } from '../sla/deadlines.js';
+import { mergeCustomFields, type CustomField } from './custom-fields.js';
+import type { CaseInput, CasePatch, MessageInput, Outcome } from './inputs.js';
+import {
+  existingMessageUids,
+  findIntegrationCaseForUpdate,
+  insertCase,
+  insertHistory,
+  insertMessages,
+  loadCustomFields,
+  loadTags,
+  replaceCustomFields,
+  replaceTags,
+  updateCase,
+  type CaseRow,
+  type HistoryEntry,
+  type NewMessageRow,
+} from './repository.js';
+import { allocateTicketNumber } from './ticket-number.js';
+import { priorityFromExternal, statusFromExternal } from './vocabulary.js';
+
+export interface IntegrationRef {
+  id: number;
+  name: string;
+}
+
+export interface WriteResult {
+  outcome: Outcome;
+  caseUid: string;
+  id: string;
+  number: string;
+  messagesAdded: number;
+}
+
+function result(row: CaseRow, outcome: Outcome, messagesAdded: number): WriteResult {
+  return { outcome, caseUid: row.case_uid!, id: row.uuid, number: row.number!, messagesAdded };
+}
+
+function historyEntry(caseId: number, integration: IntegrationRef, field: string, from: string | null, to: string | null, now: string): HistoryEntry {
+  return { case_id: caseId, actor_id: null, actor_type: 'integration', field, from_value: from, to_value: to, note: integration.name, created_at: now };
+}
+
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function messageRow(caseId: number, message: MessageInput, authorId: number | null, now: string): NewMessageRow {
+  return {
+    case_id: caseId,
+    uuid: randomUUID(),
+    message_uid: message.messageUid,
+    type: message.type,
+    direction: message.direction,
+    visibility: 'public',
+    author_id: message.direction === 'inbound' ? authorId : null,
+    from_name: message.from.name,
+    from_email: message.from.email,
+    from_id: message.from.id,
+    recipients: JSON.stringify(message.to),
+    subject: message.subject,
+    content: message.text,
+    attachments: json(message.attachments),
+    extra_fields: json(message.extra),
+    created_at: toDbTime(message.created.date),
+    received_at: now,
+  };
+}
+
+function earliestOutbound(messages: readonly MessageInput[]): Date | undefined {
+  const times = messages.filter((m) => m.direction === 'outbound').map((m) => m.created.date.getTime());
+  return times.length > 0 ? new Date(Math.min(...times)) : undefined;
+}
+
+/** The fields of `cases` an integration's statement of its case sets (PUT and PATCH alike). */
+function externalFields(input: Pick<CaseInput, 'source' | 'subject' | 'inbox' | 'status' | 'priority'>) {
+  return {
+    external_source: input.source,
+    subject: input.subject,
+    inbox: input.inbox,
+    external_status: input.status,
+    external_priority: input.priority,
+  };
+}
+
+async function createCase(
+  trx: Knex.Transaction,
+  integration: IntegrationRef,
+  input: CaseInput,
+  messages: readonly MessageInput[],
+): Promise<WriteResult> {
+  const now = new Date();
+  const nowText = toDbTime(now);
+  const status = statusFromExternal(input.status) ?? 'open';
+  const priority = priorityFromExternal(input.priority) ?? 'medium';
+  const firstInbound = messages.find((m) => m.direction === 'inbound');
+  const customerId = (await customerForSender(trx, firstInbound?.from)) ?? null;
+  const firstResponse = earliestOutbound(messages);
+  const row: Omit<CaseRow, 'id'> = {
+    uuid: randomUUID(),
+    number: null,
+    integration_id: integration.id,
+    case_uid: input.caseUid,
+    source: integration.name,
+    ...externalFields(input),
+    description: [...messages].sort((a, b) => a.created.date.getTime() - b.created.date.getTime())[0]?.text ?? null,
+    status,
+    priority,
+    category: null,
+    customer_id: customerId,
+    assignee_id: null,
+    external_updated_at: input.updated.micros,
+    extra_fields: json(input.extra),
+    first_response_at: firstResponse ? toDbTime(firstResponse) : null,
+    // Backdated cases are measured from their own `created`.
+    ...(await slaDeadlines(trx, priority, input.created.date)),
+    created_at: toDbTime(input.created.date),
+    updated_at: nowText,
+  };
+  const caseId = await insertCase(trx, row);
+  await replaceTags(trx, caseId, input.tags);
+  await replaceCustomFields(trx, caseId, input.customFields);
+  const unique = uniqueByUid(messages);
+  await insertMessages(trx, unique.map((m) => messageRow(caseId, m, customerId, nowText)));
+  await insertHistory(trx, [historyEntry(caseId, integration, 'created', null, status, nowText)]);
+  const number = await allocateTicketNumber(trx, now);
+  await updateCase(trx, caseId, { number });
+  return result({ ...row, id: caseId, number }, 'created', unique.length);
+}
+
+/** The first message of each messageUid in one body: a body that repeats one still stores it once. */
+function uniqueByUid(messages: readonly MessageInput[]): MessageInput[] {
+  const seen = new Set<string>();
+  return messages.filter((m) => !seen.has(m.messageUid) && seen.add(m.messageUid));
+}
+
+/**
+ * Adds the messages the case does not have yet (by messageUid; a resend is a no-op) and applies
+ * what new messages mean for the ticket: the first outbound reply is the first response, an
+ * inbound one moves a waiting ticket back to in progress, an unknown sender becomes its customer.
+ */
+async function mergeMessages(
+  trx: Knex.Transaction,
+  integration: IntegrationRef,
+  row: CaseRow,
+  messages: readonly MessageInput[],
+): Promise<number> {
+  const unique = uniqueByUid(messages);
+  const present = await existingMessageUids(trx, row.id, unique.map((m) => m.messageUid));
+  const fresh = unique.filter((m) => !present.has(m.messageUid));
+  if (fresh.length === 0) return 0;
+
+  const nowText = toDbTime(new Date());
+  const changes: Partial<CaseRow> = { updated_at: nowText };
+  const history: HistoryEntry[] = [];
+  const inbound = fresh.find((m) => m.direction === 'inbound');
+  if (row.customer_id === null && inbound) {
+    const customerId = await customerForSender(trx, inbound.from);
+    if (customerId !== undefined) changes.customer_id = row.customer_id = customerId;
+  }
+  const firstResponse = earliestOutbound(fresh);
+  if (row.first_response_at === null && firstResponse) changes.first_response_at = row.first_response_at = toDbTime(firstResponse);
+  if (row.status === 'waiting' && inbound) {
+    history.push(historyEntry(row.id, integration, 'status', row.status, 'in_progress', nowText));
+    changes.status = row.status = 'in_progress';
+  }
+  await insertMessages(trx, fresh.map((m) => messageRow(row.id, m, row.customer_id, nowText)));
+  await updateCase(trx, row.id, changes);
+  await insertHistory(trx, history);
+  return fresh.length;
+}
+
+/**
+ * Writes case fields that differ from what is stored, with history for the ticket's status and
+ * priority, and new SLA deadlines when the priority moves. Returns whether anything changed.
+ */
+async function applyFields(
+  trx: Knex.Transaction,
+  integration: IntegrationRef,
+  row: CaseRow,
+  fields: Partial<CaseRow>,
+  tags: string[] | undefined,
+  customFields: CustomField[] | undefined,
+): Promise<boolean> {
+  const nowText = toDbTime(new Date());
+  const changes: Partial<CaseRow> = {};
+  for (const [key, value] of Object.entries(fields) as Array<[keyof CaseRow, unknown]>) {
+    if (row[key] !== value) (changes as Record<string, unknown>)[key] = value;
+  }
+  const history: HistoryEntry[] = [];
+  if ('external_status' in changes) {
+    const status = statusFromExternal(changes.external_status);
+    if (status && status !== row.status) {
+      history.push(historyEntry(row.id, integration, 'status', row.status, status, nowText));
+      changes.status = status;
+    }
+  }
+  if ('external_priority' in changes) {
+    const priority = priorityFromExternal(changes.external_priority);
+    if (priority && priority !== row.priority) {
+      history.push(historyEntry(row.id, integration, 'priority', row.priority, priority, nowText));
+      changes.priority = priority;
+      Object.assign(changes, await slaDeadlines(trx, priority, new Date(row.created_at.replace(' ', 'T') + 'Z')));
+    }
+  }
+  if ('subject' in changes) history.push(historyEntry(row.id, integration, 'subject', row.subject, changes.subject!, nowText));
+
+  let changed = Object.keys(changes).length > 0;
+  if (tags !== undefined && JSON.stringify(await loadTags(trx, row.id)) !== JSON.stringify(tags)) {
+    await replaceTags(trx, row.id, tags);
+    changed = true;
+  }
+  if (customFields !== undefined && !sameFields(await loadCustomFields(trx, row.id), customFields)) {
+    await replaceCustomFields(trx, row.id, customFields);
+    changed = true;
+  }
+  if (changed) await updateCase(trx, row.id, { ...changes, updated_at: nowText });
+  await insertHistory(trx, history);
+  return changed;
+}
+
+function sameFields(a: readonly CustomField[], b: readonly CustomField[]): boolean {
+  const key = (fields: readonly CustomField[]) => JSON.stringify([...fields].sort((x, y) => (x.name < y.name ? -1 : 1)));
+  return key(a) === key(b);
+}
+
+/** Older than what is stored: equal timestamps are not stale, the later arrival wins. */
+function isStale(row: CaseRow, updated: string | undefined): boolean {
+  return updated !== undefined && row.external_updated_at !== null && updated < normaliseMicros(row.external_updated_at);
+}
+
+/** MySQL hands DATETIME(6) back with 6 digits; SQLite hands back what was stored. Both become 6. */
+function normaliseMicros(value: string): string {
+  const [whole, fraction = ''] = value.split('.');
+  return `${whole}.${fraction.padEnd(6, '0').slice(0, 6)}`;
+}
+
+/**
+ * PUT /v1/case and PUT /v1/case/messages: creates the case, or overwrites its fields, tags and
+ * custom fields with these (unless `updated` is older than the stored one); messages always merge.
+ */
+export async function putCase(
+  trx: Knex.Transaction,
+  integration: IntegrationRef,
+  input: CaseInput,
+  messages: readonly MessageInput[],
+): Promise<WriteResult> {
+  const row = await findIntegrationCaseForUpdate(trx, integration.id, input.caseUid);
+  if (!row) return createCase(trx, integration, input, messages);
+  const added = await mergeMessages(trx, integration, row, messages);
+  if (isStale(row, input.updated.micros)) return result(row, 'stale', added);
+  const changed = await applyFields(
+    trx,
+    integration,
+    row,
+    { ...externalFields(input), external_updated_at: input.updated.micros, extra_fields: json(input.extra) },
+    input.tags,
+    input.customFields,
+  );
+  return result(row, changed || added > 0 ? 'updated' : 'unchanged', added);
+}
+
+/** POST /v1/case/messages: undefined when the case does not exist. */
+export async function addMessage(
+  trx: Knex.Transaction,
+  integration: IntegrationRef,
+  caseUid: string,
+  message: MessageInput,
+): Promise<WriteResult | undefined> {
+  const row = await findIntegrationCaseForUpdate(trx, integration.id, caseUid);
+  if (!row) return undefined;
+  const added = await mergeMessages(trx, integration, row, [message]);
+  return result(row, added > 0 ? 'created' : 'unchanged', added);
+}
+
+/** PATCH /v1/case/{caseUid}: undefined when the case does not exist. */
+export async function patchCase(
+  trx: Knex.Transaction,
+  integration: IntegrationRef,
+  caseUid: string,
+  patch: CasePatch,
+  customFieldsPath: string,
+): Promise<WriteResult | undefined> {
+  const row = await findIntegrationCaseForUpdate(trx, integration.id, caseUid);
+  if (!row) return undefined;
+  const added = await mergeMessages(trx, integration, row, patch.messages);
+  if (isStale(row, patch.updated?.micros)) return result(row, 'stale', added);
+
+  const customFields =
+    patch.customFields === undefined ? undefined : mergeCustomFields(await loadCustomFields(trx, row.id), patch.customFields, customFieldsPath);
+  const fields: Partial<CaseRow> = {};
+  if (!patch.onlyUpdateCustomFields) {
+    if (patch.source !== undefined) fields.external_source = patch.source;
+    if (patch.subject !== undefined) fields.subject = patch.subject;
+    if (patch.inbox !== undefined) fields.inbox = patch.inbox;
+    if (patch.status !== undefined) fields.external_status = patch.status;
+    if (patch.priority !== undefined) fields.external_priority = patch.priority;
+    if (patch.updated !== undefined) fields.external_updated_at = patch.updated.micros;
+    if (patch.extra !== null) fields.extra_fields = json({ ...parseJson(row.extra_fields), ...patch.extra });
+  }
+  const tags = patch.onlyUpdateCustomFields ? undefined : patch.tags;
+  const changed = await applyFields(trx, integration, row, fields, tags, customFields);
+  return result(row, changed || added > 0 ? 'updated' : 'unchanged', added);
+}
+
+function parseJson(text: string | null): Record<string, unknown> {
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}

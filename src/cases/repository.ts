@@ -1,0 +1,126 @@
+import type { Knex } from 'knex';
+import { forUpdate } from '../db/transaction.js';
+import type { CustomField } from './custom-fields.js';
+import { tagKey } from './tags.js';
+
+export interface CaseRow {
+  id: number;
+  uuid: string;
+  number: string | null;
+  integration_id: number | null;
+  case_uid: string | null;
+  source: string;
+  external_source: string | null;
+  inbox: string | null;
+  subject: string;
+  description: string | null;
+  status: string;
+  external_status: string | null;
+  priority: string;
+  external_priority: string | null;
+  category: string | null;
+  customer_id: number | null;
+  assignee_id: number | null;
+  external_updated_at: string | null;
+  extra_fields: string | null;
+  first_response_at: string | null;
+  first_response_due_at: string | null;
+  resolution_due_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MessageRow {
+  id: number;
+  case_id: number;
+  uuid: string;
+  message_uid: string | null;
+  type: string | null;
+  direction: string;
+  visibility: string;
+  author_id: number | null;
+  from_name: string | null;
+  from_email: string | null;
+  from_id: string | null;
+  recipients: string | null;
+  subject: string | null;
+  content: string;
+  attachments: string | null;
+  extra_fields: string | null;
+  created_at: string;
+  received_at: string;
+}
+
+export type NewMessageRow = Omit<MessageRow, 'id'>;
+
+export interface HistoryEntry {
+  case_id: number;
+  actor_id: number | null;
+  actor_type: 'user' | 'integration' | 'system';
+  field: string;
+  from_value: string | null;
+  to_value: string | null;
+  note?: string | null;
+  created_at: string;
+}
+
+/** The integration's case, locked for the rest of the transaction so concurrent writes to it queue up. */
+export function findIntegrationCaseForUpdate(trx: Knex.Transaction, integrationId: number, caseUid: string): Promise<CaseRow | undefined> {
+  return forUpdate(trx, trx<CaseRow>('cases').where({ integration_id: integrationId, case_uid: caseUid })).first();
+}
+
+export function findIntegrationCase(db: Knex, integrationId: number, caseUid: string): Promise<CaseRow | undefined> {
+  return db<CaseRow>('cases').where({ integration_id: integrationId, case_uid: caseUid }).first();
+}
+
+export async function insertCase(trx: Knex.Transaction, row: Omit<CaseRow, 'id'>): Promise<number> {
+  const [id] = await trx('cases').insert(row);
+  return Number(id);
+}
+
+export async function updateCase(trx: Knex.Transaction, id: number, changes: Partial<CaseRow>): Promise<void> {
+  await trx('cases').where({ id }).update(changes);
+}
+
+export async function loadTags(db: Knex, caseId: number): Promise<string[]> {
+  return db('case_tags').where({ case_id: caseId }).orderBy('position').pluck('tag');
+}
+
+export async function replaceTags(trx: Knex.Transaction, caseId: number, tags: readonly string[]): Promise<void> {
+  await trx('case_tags').where({ case_id: caseId }).delete();
+  if (tags.length > 0) {
+    await trx('case_tags').insert(tags.map((tag, position) => ({ case_id: caseId, position, tag, tag_key: tagKey(tag) })));
+  }
+}
+
+export async function loadCustomFields(db: Knex, caseId: number): Promise<CustomField[]> {
+  return db('case_custom_fields').where({ case_id: caseId }).orderBy('name').select('name', 'value');
+}
+
+export async function replaceCustomFields(trx: Knex.Transaction, caseId: number, fields: readonly CustomField[]): Promise<void> {
+  await trx('case_custom_fields').where({ case_id: caseId }).delete();
+  if (fields.length > 0) {
+    await trx('case_custom_fields').insert(fields.map((f) => ({ case_id: caseId, name: f.name, value: f.value })));
+  }
+}
+
+/** Which of these messageUids the case already has. */
+export async function existingMessageUids(db: Knex, caseId: number, uids: readonly string[]): Promise<Set<string>> {
+  if (uids.length === 0) return new Set();
+  const found: string[] = await db('messages').where({ case_id: caseId }).whereIn('message_uid', uids).pluck('message_uid');
+  return new Set(found);
+}
+
+export async function insertMessages(trx: Knex.Transaction, rows: readonly NewMessageRow[]): Promise<void> {
+  if (rows.length > 0) await trx('messages').insert(rows);
+}
+
+export function listCaseMessages(db: Knex, caseId: number, visibility?: 'public'): Promise<MessageRow[]> {
+  const query = db<MessageRow>('messages').where({ case_id: caseId }).whereNull('deleted_at');
+  if (visibility) query.andWhere({ visibility });
+  return query.orderBy([{ column: 'created_at' }, { column: 'id' }]);
+}
+
+export async function insertHistory(trx: Knex.Transaction, entries: readonly HistoryEntry[]): Promise<void> {
+  if (entries.length > 0) await trx('case_history').insert(entries);
+}

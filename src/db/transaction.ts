@@ -1,0 +1,26 @@
+import type { Knex } from 'knex';
+import { isDuplicateKey, isRetryableConflict } from './errors.js';
+
+const ATTEMPTS = 8;
+
+/**
+ * Runs `work` in a transaction, and runs it again when the database rolled it back for a
+ * deadlock or lock timeout, or when a concurrent transaction inserted the same unique row first
+ * (the retry then finds that row). Callers never see these as errors.
+ */
+export async function withTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (err) {
+      if (attempt >= ATTEMPTS || !(isRetryableConflict(err) || isDuplicateKey(err))) throw err;
+      // A short, growing, jittered pause so the colliding transactions do not meet again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+/** SELECT … FOR UPDATE on MySQL; SQLite has one writer at a time and no such clause. */
+export function forUpdate<T extends Knex.QueryBuilder>(db: Knex, query: T): T {
+  return db.client.config.client === 'mysql2' ? (query.forUpdate() as T) : query;
+}

@@ -1,0 +1,136 @@
+import type { Knex } from 'knex';
+import { addMessage, patchCase, putCase, type IntegrationRef, type WriteResult } from '../cases/integration-writes.js';
+import { withTransaction } from '../db/transaction.js';
+import { translateDbError } from '../db/errors.js';
+import { AppError, InternalError, NotFoundError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { validate } from '../validation.js';
+import { integrationCaseView } from './case-view.js';
+import { appendIngestLog, type IngestLogEntry } from './log.js';
+import { parseJsonBody } from './parse-body.js';
+import { toCaseInput, toCasePatch, toMessageInput, type CaseBody, type MessageBody, type PatchBody } from './payload.js';
+
+export const INGEST_ROUTES = [
+  'PUT /v1/case',
+  'PUT /v1/case/messages',
+  'POST /v1/case/messages',
+  'PATCH /v1/case/{caseUid}',
+  'GET /v1/case/{caseUid}',
+] as const;
+export type IngestRoute = (typeof INGEST_ROUTES)[number];
+
+export interface IngestRequest {
+  integration: IntegrationRef;
+  route: IngestRoute;
+  /** From the path, for PATCH and GET. */
+  pathCaseUid: string | null;
+  rawBody: Buffer;
+  requestId: string;
+  replayOf: number | null;
+}
+
+export interface IngestResponse {
+  status: number;
+  body?: unknown;
+  /** Set when the answer is an error: the caller renders it as the contract's error JSON. */
+  error?: AppError;
+}
+
+interface Handled {
+  status: number;
+  body?: unknown;
+  outcome: string | null;
+}
+
+type Log = (db: Knex, handled: Handled) => Promise<void>;
+
+const statusOf = (result: WriteResult, createdStatus: number) => (result.outcome === 'created' ? createdStatus : 200);
+
+/** Runs one write in its own transaction, logging it in the same transaction before commit. */
+async function write(db: Knex, log: Log, work: (trx: Knex.Transaction) => Promise<Handled>): Promise<Handled> {
+  return withTransaction(db, async (trx) => {
+    const handled = await work(trx);
+    await log(trx, handled);
+    return handled;
+  });
+}
+
+async function dispatch(db: Knex, req: IngestRequest, log: Log, noteCaseUid: (uid: string) => void): Promise<Handled> {
+  const { integration, route } = req;
+  if (route === 'GET /v1/case/{caseUid}') {
+    const view = await integrationCaseView(db, integration.id, req.pathCaseUid!);
+    if (!view) throw new NotFoundError('No such case');
+    const handled = { status: 200, body: view, outcome: null };
+    await log(db, handled);
+    return handled;
+  }
+
+  const body = parseJsonBody(req.rawBody);
+  const offeredUid = (body as { caseUid?: unknown } | null)?.caseUid;
+  if (typeof offeredUid === 'string') noteCaseUid(offeredUid);
+
+  if (route === 'PUT /v1/case' || route === 'PUT /v1/case/messages') {
+    const withList = route === 'PUT /v1/case';
+    const valid = validate<CaseBody>(withList ? 'ingest-case.json' : 'ingest-case-message.json', body);
+    const input = toCaseInput(valid);
+    const messages = withList
+      ? valid.messages!.map((m, i) => toMessageInput(m, `messages.${i}`))
+      : [toMessageInput(valid.message!, 'message')];
+    return write(db, log, async (trx) => {
+      const result = await putCase(trx, integration, input, messages);
+      return { status: statusOf(result, 201), body: result, outcome: result.outcome };
+    });
+  }
+
+  if (route === 'POST /v1/case/messages') {
+    const valid = validate<MessageBody & { caseUid: string }>('ingest-message.json', body);
+    const message = toMessageInput(valid, 'body');
+    const result = await write(db, log, async (trx) => {
+      const written = await addMessage(trx, integration, valid.caseUid, message);
+      // The contract answers an unknown case with 204 and no body, not 404.
+      return written ? { status: statusOf(written, 201), body: written, outcome: written.outcome } : { status: 204, outcome: 'no_case' };
+    });
+    return result;
+  }
+
+  const valid = validate<PatchBody>('ingest-case-patch.json', body);
+  const patch = toCasePatch(valid);
+  return write(db, log, async (trx) => {
+    const result = await patchCase(trx, integration, req.pathCaseUid!, patch, 'customFields');
+    if (!result) throw new NotFoundError('No such case');
+    return { status: 200, body: result, outcome: result.outcome };
+  });
+}
+
+/**
+ * One ingest request, from a live call or a replay of the log: validated, applied in one
+ * transaction, and appended to the ingest log whatever the answer. Never throws.
+ */
+export async function handleIngest(db: Knex, logger: Logger, req: IngestRequest): Promise<IngestResponse> {
+  let caseUid = req.pathCaseUid;
+  const entry = (statusCode: number, outcome: string | null, error: AppError | null): IngestLogEntry => ({
+    integrationId: req.integration.id,
+    requestId: req.requestId,
+    method: req.route.split(' ')[0]!,
+    route: req.route,
+    caseUid,
+    statusCode,
+    outcome,
+    error,
+    rawBody: req.rawBody.length > 0 ? req.rawBody : null,
+    replayOf: req.replayOf,
+  });
+  const log: Log = (target, handled) => appendIngestLog(target, entry(handled.status, handled.outcome, null));
+  try {
+    const handled = await dispatch(db, req, log, (uid) => (caseUid ??= uid));
+    return { status: handled.status, body: handled.body };
+  } catch (err) {
+    const error = err instanceof AppError ? err : (translateDbError(err) ?? new InternalError());
+    if (!(err instanceof AppError)) logger.error({ err, request_id: req.requestId }, 'ingest request failed');
+    // Nothing was logged yet: a failed write rolled its log line back with it.
+    await appendIngestLog(db, entry(error.status, null, error)).catch((logErr: unknown) =>
+      logger.error({ err: logErr, request_id: req.requestId }, 'could not write the ingest log'),
+    );
+    return { status: error.status, error };
+  }
+}
