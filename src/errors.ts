@@ -20,6 +20,14 @@ export type ErrorCode =
 /** Field path → messages, e.g. `{"messages.0.text": ["must not be empty"]}`. */
 export type FieldErrors = Record<string, string[]>;
 
+/**
+ * An empty FieldErrors with no prototype: its keys come from client input, and a path such as
+ * `__proto__` or `constructor` must be an ordinary key, not the object's own machinery.
+ */
+export function emptyFieldErrors(): FieldErrors {
+  return Object.create(null) as FieldErrors;
+}
+
 export class AppError extends Error {
   constructor(
     readonly status: number,

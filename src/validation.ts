@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
-import { ValidationError, type FieldErrors } from './errors.js';
+import { emptyFieldErrors, ValidationError, type FieldErrors } from './errors.js';
 import { projectRoot } from './paths.js';
 
 // ajv-formats is CommonJS with `exports.default`; from ESM that function sits one level down.
@@ -51,7 +51,7 @@ function messageOf(error: ErrorObject): string {
 }
 
 export function toFieldErrors(errors: readonly ErrorObject[]): FieldErrors {
-  const out: FieldErrors = {};
+  const out = emptyFieldErrors();
   for (const error of errors) {
     // Wrappers repeat what their branches already said.
     if (error.keyword === 'if' || error.keyword === 'anyOf' || error.keyword === 'allOf') continue;

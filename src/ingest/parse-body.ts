@@ -1,4 +1,4 @@
-import { ValidationError, type FieldErrors } from '../errors.js';
+import { emptyFieldErrors, ValidationError, type FieldErrors } from '../errors.js';
 
 export const MAX_DEPTH = 32;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -63,7 +63,7 @@ export function parseJsonBody(raw: Buffer): unknown {
   } catch {
     throw new ValidationError('Malformed JSON body', { body: ['must be valid JSON'] });
   }
-  const errors: FieldErrors = {};
+  const errors = emptyFieldErrors();
   findHostileParts(value, [], errors);
   if (Object.keys(errors).length > 0) throw new ValidationError('The body contains forbidden content', errors);
   return value;
