@@ -9,8 +9,10 @@ import {
   existingMessageUids,
   findIntegrationCaseForUpdate,
   insertCase,
+  insertCustomFields,
   insertHistory,
   insertMessages,
+  insertTags,
   loadCustomFields,
   loadTags,
   replaceCustomFields,
@@ -121,8 +123,8 @@ async function createCase(
     updated_at: nowText,
   };
   const caseId = await insertCase(trx, row);
-  await replaceTags(trx, caseId, input.tags);
-  await replaceCustomFields(trx, caseId, input.customFields);
+  await insertTags(trx, caseId, input.tags);
+  await insertCustomFields(trx, caseId, input.customFields);
   const unique = uniqueByUid(messages);
   await insertMessages(trx, unique.map((m) => messageRow(caseId, m, customerId, nowText)));
   await insertHistory(trx, [historyEntry(caseId, integration, 'created', null, status, nowText)]);

@@ -86,22 +86,30 @@ export async function loadTags(db: Knex, caseId: number): Promise<string[]> {
   return db('case_tags').where({ case_id: caseId }).orderBy('position').pluck('tag');
 }
 
-export async function replaceTags(trx: Knex.Transaction, caseId: number, tags: readonly string[]): Promise<void> {
-  await trx('case_tags').where({ case_id: caseId }).delete();
+export async function insertTags(trx: Knex.Transaction, caseId: number, tags: readonly string[]): Promise<void> {
   if (tags.length > 0) {
     await trx('case_tags').insert(tags.map((tag, position) => ({ case_id: caseId, position, tag, tag_key: tagKey(tag) })));
   }
+}
+
+export async function replaceTags(trx: Knex.Transaction, caseId: number, tags: readonly string[]): Promise<void> {
+  await trx('case_tags').where({ case_id: caseId }).delete();
+  await insertTags(trx, caseId, tags);
 }
 
 export async function loadCustomFields(db: Knex, caseId: number): Promise<CustomField[]> {
   return db('case_custom_fields').where({ case_id: caseId }).orderBy('name').select('name', 'value');
 }
 
-export async function replaceCustomFields(trx: Knex.Transaction, caseId: number, fields: readonly CustomField[]): Promise<void> {
-  await trx('case_custom_fields').where({ case_id: caseId }).delete();
+export async function insertCustomFields(trx: Knex.Transaction, caseId: number, fields: readonly CustomField[]): Promise<void> {
   if (fields.length > 0) {
     await trx('case_custom_fields').insert(fields.map((f) => ({ case_id: caseId, name: f.name, value: f.value })));
   }
+}
+
+export async function replaceCustomFields(trx: Knex.Transaction, caseId: number, fields: readonly CustomField[]): Promise<void> {
+  await trx('case_custom_fields').where({ case_id: caseId }).delete();
+  await insertCustomFields(trx, caseId, fields);
 }
 
 /** Which of these messageUids the case already has. */

@@ -46,6 +46,8 @@ export function translateDbError(err: unknown): AppError | undefined {
   const code = codeOf(err);
   if (code === undefined) return undefined;
   if (UNAVAILABLE_CODES.has(code)) return new ServiceUnavailableError('The database is unavailable');
+  // Only reached when the retries ran out: nothing was written, and the request is safe to send again.
+  if (DEADLOCK_CODES.has(code)) return new ServiceUnavailableError('The database is busy; retry the request');
   if (DUPLICATE_CODES.has(code)) return new ConflictError('The resource already exists');
   if (MISSING_REFERENCE_CODES.has(code)) return new ValidationError('A referenced resource does not exist');
   if (code.startsWith('ER_') || code.startsWith('SQLITE_')) return new InternalError();

@@ -1,26 +1,35 @@
 import type { Knex } from 'knex';
 import { isDuplicateKey, isRetryableConflict } from './errors.js';
 
-const ATTEMPTS = 8;
+const ATTEMPTS = 10;
 
 /**
  * Runs `work` in a transaction, and runs it again when the database rolled it back for a
  * deadlock or lock timeout, or when a concurrent transaction inserted the same unique row first
  * (the retry then finds that row). Callers never see these as errors.
+ *
+ * On MySQL the transaction runs at READ COMMITTED: at REPEATABLE READ, `SELECT … FOR UPDATE`
+ * of a row that does not exist yet takes a gap lock, and two requests creating neighbouring
+ * rows then deadlock on each other's gaps. Rows are still locked; only gaps are not.
  */
 export async function withTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  const config = isMysql(db) ? { isolationLevel: 'read committed' as const } : undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(work);
+      return await db.transaction(work, config);
     } catch (err) {
       if (attempt >= ATTEMPTS || !(isRetryableConflict(err) || isDuplicateKey(err))) throw err;
-      // A short, growing, jittered pause so the colliding transactions do not meet again.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      // A growing, jittered pause so the colliding transactions do not meet again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }
 }
 
+function isMysql(db: Knex): boolean {
+  return db.client.config.client === 'mysql2';
+}
+
 /** SELECT … FOR UPDATE on MySQL; SQLite has one writer at a time and no such clause. */
 export function forUpdate<T extends Knex.QueryBuilder>(db: Knex, query: T): T {
-  return db.client.config.client === 'mysql2' ? (query.forUpdate() as T) : query;
+  return isMysql(db) ? (query.forUpdate() as T) : query;
 }

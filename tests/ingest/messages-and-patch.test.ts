@@ -12,7 +12,7 @@ beforeAll(async () => {
 
 afterAll(() => app.close());
 
-function caseWithOneMessage(overrides: Record<string, unknown> = {}) {
+function caseWithOneMessage(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const { messages: _messages, ...fields } = caseBody();
   return { ...fields, message: message(), ...overrides };
 }
