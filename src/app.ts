@@ -41,7 +41,7 @@ export function createApp({ config, db, logger, signer }: AppDeps): Koa {
 export function buildRouter({ config, db, signer, logger }: AppDeps, registry: Registry): Router {
   const router = new Router();
   router.use(opsRouter(db, registry).routes());
-  router.use(apiRouter({ config, db, signer }).routes());
+  router.use(apiRouter({ config, db, signer, logger }).routes());
   router.use(ingestRouter({ db, logger, bodyLimitBytes: config.bodyLimitBytes }).routes());
   return router;
 }
