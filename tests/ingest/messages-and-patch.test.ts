@@ -13,7 +13,8 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 function caseWithOneMessage(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const { messages: _messages, ...fields } = caseBody();
+  const fields = caseBody();
+  delete fields.messages;
   return { ...fields, message: message(), ...overrides };
 }
 
