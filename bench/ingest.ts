@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import knexFactory from 'knex';
+import { createIntegration } from '../src/integrations/service.js';
+import { createDb } from '../src/db/connect.js';
+import { migrateLatest } from '../src/db/migrate.js';
+import { parseDatabaseUrl } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { CASE_UID_PLACEHOLDER, makeTemplates } from './payloads.js';
+import { startServer, type Server } from './servers.js';
+
+const settings = {
+  databaseUrl: process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/casehub_bench',
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 64),
+  seconds: Number(process.env.BENCH_SECONDS ?? 10),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+  poolMax: process.env.DB_POOL_MAX ?? '16',
+  profile: process.env.BENCH_PROFILE === '1',
+};
+
+interface Round {
+  server: string;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
+
+async function freshDatabase(url: string): Promise<void> {
+  const target = parseDatabaseUrl(url);
+  if (target?.dialect !== 'mysql') throw new Error(`BENCH_MYSQL_URL must be a mysql:// URL, got ${url}`);
+  const admin = knexFactory({ client: 'mysql2', connection: { host: target.host, port: target.port, user: target.user, password: target.password } });
+  await admin.raw('DROP DATABASE IF EXISTS ??', [target.database]);
+  await admin.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [target.database]);
+  await admin.destroy();
+  const db = createDb({ database: target, dbPoolMax: 2 }, createLogger('warn'));
+  await migrateLatest(db);
+  await db.destroy();
+}
+
+async function apiKeyFor(url: string): Promise<string> {
+  const db = createDb({ database: parseDatabaseUrl(url)!, dbPoolMax: 2 }, createLogger('warn'));
+  const integration = await createIntegration(db, 'bench');
+  await db.destroy();
+  return integration.api_key;
+}
+
+function load(server: Server, seconds: number, templates: string[], key: string): Promise<Round> {
+  let next = 0;
+  const run = randomBytes(4).toString('hex');
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: server.url,
+        connections: settings.connections,
+        duration: seconds,
+        requests: [
+          {
+            method: 'PUT',
+            path: '/v1/case',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+            setupRequest: (request) => {
+              const n = next++;
+              // A new caseUid each request: every request creates a case, the expensive path.
+              return { ...request, body: templates[n % templates.length]!.replace(CASE_UID_PLACEHOLDER, `bench-${run}-${n}`) };
+            },
+          },
+        ],
+      },
+      (err, result) => {
+        if (err) return reject(err);
+        resolve({
+          server: server.name,
+          requests: result.requests.total,
+          non2xx: result.non2xx,
+          errors: result.errors + result.timeouts,
+          seconds: result.duration,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+        });
+      },
+    );
+  });
+}
+
+function summarise(rounds: Round[], name: string) {
+  const mine = rounds.filter((r) => r.server === name);
+  const requests = mine.reduce((sum, r) => sum + r.requests, 0);
+  const seconds = mine.reduce((sum, r) => sum + r.seconds, 0);
+  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+  const median = (values: number[]) => sorted(values)[Math.floor(values.length / 2)]!;
+  return {
+    name,
+    rps: requests / seconds,
+    p50: median(mine.map((r) => r.p50)),
+    p99: Math.max(...mine.map((r) => r.p99)),
+    non2xx: mine.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: mine.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
+export async function runIngestBench(): Promise<void> {
+  console.log(`ingest bench: PUT /v1/case, ${settings.connections} connections, ${settings.rounds} rounds of ${settings.seconds} s each, alternating`);
+  await freshDatabase(settings.databaseUrl);
+  const key = await apiKeyFor(settings.databaseUrl);
+  const templates = makeTemplates(2000);
+  const bytes = templates.reduce((sum, t) => sum + t.length, 0) / templates.length;
+  console.log(`payloads: ${templates.length} templates, ${Math.round(bytes)} bytes on average`);
+
+  const env = { DATABASE_URL: settings.databaseUrl, LOG_LEVEL: 'warn', DB_POOL_MAX: settings.poolMax };
+  const profileArgs = settings.profile ? ['--cpu-prof', '--cpu-prof-dir=bench-profiles'] : [];
+  const casehub = await startServer('casehub', 'src/main.js', 3901, { ...env, ROLE: 'api' }, profileArgs);
+  const floor = await startServer('floor', 'bench/floor-server.js', 3902, env);
+  try {
+    // Warm-up: JIT, pools, buffer pool.
+    await load(casehub, 3, templates, key);
+    await load(floor, 3, templates, key);
+    const rounds: Round[] = [];
+    for (let i = 0; i < settings.rounds; i++) {
+      for (const server of [casehub, floor]) {
+        const round = await load(server, settings.seconds, templates, key);
+        rounds.push(round);
+        console.log(
+          `  round ${i + 1} ${round.server.padEnd(8)} ${(round.requests / round.seconds).toFixed(0).padStart(6)} req/s  p50 ${round.p50} ms  p99 ${round.p99} ms  non-2xx ${round.non2xx}  errors ${round.errors}`,
+        );
+      }
+    }
+    const ours = summarise(rounds, 'casehub');
+    const base = summarise(rounds, 'floor');
+    console.log('\n| server | req/s | p50 ms | p99 ms | non-2xx | errors |\n|---|---|---|---|---|---|');
+    for (const s of [ours, base]) console.log(`| ${s.name} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.errors} |`);
+    const ratio = ours.rps / base.rps;
+    console.log(`\nratio casehub / floor: ${ratio.toFixed(2)}`);
+    console.log(`target: ratio >= 0.50 ${ratio >= 0.5 ? 'met' : 'NOT met'}; p99 <= 100 ms ${ours.p99 <= 100 ? 'met' : 'NOT met'}; zero non-2xx ${ours.non2xx + ours.errors === 0 ? 'met' : 'NOT met'}`);
+  } finally {
+    await casehub.stop();
+    await floor.stop();
+  }
+}

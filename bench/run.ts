@@ -1,0 +1,14 @@
+/** `npm run bench -- <name>`: one of the benchmarks below, against servers on loopback. */
+import { runIngestBench } from './ingest.js';
+
+const benches: Record<string, () => Promise<void>> = {
+  ingest: runIngestBench,
+};
+
+const name = process.argv[2];
+const bench = name === undefined ? undefined : benches[name];
+if (!bench) {
+  console.error(`Usage: npm run bench -- <${Object.keys(benches).join('|')}>`);
+  process.exit(2);
+}
+await bench();
