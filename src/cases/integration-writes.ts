@@ -1,18 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { toDbTime } from '../db/time.js';
 import { customerForSender } from '../customers/match.js';
 import { slaDeadlines } from '../sla/deadlines.js';
+import { createCases } from './create-cases.js';
 import { mergeCustomFields, type CustomField } from './custom-fields.js';
-import type { CaseInput, CasePatch, MessageInput, Outcome } from './inputs.js';
+import type { CaseInput, CasePatch, MessageInput } from './inputs.js';
 import {
   existingMessageUids,
   findIntegrationCaseForUpdate,
-  insertCase,
-  insertCustomFields,
   insertHistory,
   insertMessages,
-  insertTags,
   loadCustomFields,
   loadTags,
   replaceCustomFields,
@@ -20,124 +17,11 @@ import {
   updateCase,
   type CaseRow,
   type HistoryEntry,
-  type NewMessageRow,
 } from './repository.js';
-import { allocateTicketNumber } from './ticket-number.js';
+import { earliestOutbound, externalFields, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
 import { priorityFromExternal, statusFromExternal } from './vocabulary.js';
 
-export interface IntegrationRef {
-  id: number;
-  name: string;
-}
-
-export interface WriteResult {
-  outcome: Outcome;
-  caseUid: string;
-  id: string;
-  number: string;
-  messagesAdded: number;
-}
-
-function result(row: CaseRow, outcome: Outcome, messagesAdded: number): WriteResult {
-  return { outcome, caseUid: row.case_uid!, id: row.uuid, number: row.number!, messagesAdded };
-}
-
-function historyEntry(caseId: number, integration: IntegrationRef, field: string, from: string | null, to: string | null, now: string): HistoryEntry {
-  return { case_id: caseId, actor_id: null, actor_type: 'integration', field, from_value: from, to_value: to, note: integration.name, created_at: now };
-}
-
-function json(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-function messageRow(caseId: number, message: MessageInput, authorId: number | null, now: string): NewMessageRow {
-  return {
-    case_id: caseId,
-    uuid: randomUUID(),
-    message_uid: message.messageUid,
-    type: message.type,
-    direction: message.direction,
-    visibility: 'public',
-    author_id: message.direction === 'inbound' ? authorId : null,
-    from_name: message.from.name,
-    from_email: message.from.email,
-    from_id: message.from.id,
-    recipients: JSON.stringify(message.to),
-    subject: message.subject,
-    content: message.text,
-    attachments: json(message.attachments),
-    extra_fields: json(message.extra),
-    created_at: toDbTime(message.created.date),
-    received_at: now,
-  };
-}
-
-function earliestOutbound(messages: readonly MessageInput[]): Date | undefined {
-  const times = messages.filter((m) => m.direction === 'outbound').map((m) => m.created.date.getTime());
-  return times.length > 0 ? new Date(Math.min(...times)) : undefined;
-}
-
-/** The fields of `cases` an integration's statement of its case sets (PUT and PATCH alike). */
-function externalFields(input: Pick<CaseInput, 'source' | 'subject' | 'inbox' | 'status' | 'priority'>) {
-  return {
-    external_source: input.source,
-    subject: input.subject,
-    inbox: input.inbox,
-    external_status: input.status,
-    external_priority: input.priority,
-  };
-}
-
-async function createCase(
-  trx: Knex.Transaction,
-  integration: IntegrationRef,
-  input: CaseInput,
-  messages: readonly MessageInput[],
-): Promise<WriteResult> {
-  const now = new Date();
-  const nowText = toDbTime(now);
-  const status = statusFromExternal(input.status) ?? 'open';
-  const priority = priorityFromExternal(input.priority) ?? 'medium';
-  const firstInbound = messages.find((m) => m.direction === 'inbound');
-  const customerId = (await customerForSender(trx, firstInbound?.from)) ?? null;
-  const firstResponse = earliestOutbound(messages);
-  const row: Omit<CaseRow, 'id'> = {
-    uuid: randomUUID(),
-    number: null,
-    integration_id: integration.id,
-    case_uid: input.caseUid,
-    source: integration.name,
-    ...externalFields(input),
-    description: [...messages].sort((a, b) => a.created.date.getTime() - b.created.date.getTime())[0]?.text ?? null,
-    status,
-    priority,
-    category: null,
-    customer_id: customerId,
-    assignee_id: null,
-    external_updated_at: input.updated.micros,
-    extra_fields: json(input.extra),
-    first_response_at: firstResponse ? toDbTime(firstResponse) : null,
-    // Backdated cases are measured from their own `created`.
-    ...(await slaDeadlines(trx, priority, input.created.date)),
-    created_at: toDbTime(input.created.date),
-    updated_at: nowText,
-  };
-  const caseId = await insertCase(trx, row);
-  await insertTags(trx, caseId, input.tags);
-  await insertCustomFields(trx, caseId, input.customFields);
-  const unique = uniqueByUid(messages);
-  await insertMessages(trx, unique.map((m) => messageRow(caseId, m, customerId, nowText)));
-  await insertHistory(trx, [historyEntry(caseId, integration, 'created', null, status, nowText)]);
-  const number = await allocateTicketNumber(trx, now);
-  await updateCase(trx, caseId, { number });
-  return result({ ...row, id: caseId, number }, 'created', unique.length);
-}
-
-/** The first message of each messageUid in one body: a body that repeats one still stores it once. */
-function uniqueByUid(messages: readonly MessageInput[]): MessageInput[] {
-  const seen = new Set<string>();
-  return messages.filter((m) => !seen.has(m.messageUid) && seen.add(m.messageUid));
-}
+export type { IntegrationRef, WriteResult };
 
 /**
  * Adds the messages the case does not have yet (by messageUid; a resend is a no-op) and applies
@@ -251,9 +135,9 @@ export async function putCase(
   messages: readonly MessageInput[],
 ): Promise<WriteResult> {
   const row = await findIntegrationCaseForUpdate(trx, integration.id, input.caseUid);
-  if (!row) return createCase(trx, integration, input, messages);
+  if (!row) return (await createCases(trx, [{ integration, input, messages }]))[0]!;
   const added = await mergeMessages(trx, integration, row, messages);
-  if (isStale(row, input.updated.micros)) return result(row, 'stale', added);
+  if (isStale(row, input.updated.micros)) return writeResult(row, 'stale', added);
   const changed = await applyFields(
     trx,
     integration,
@@ -262,7 +146,7 @@ export async function putCase(
     input.tags,
     input.customFields,
   );
-  return result(row, changed || added > 0 ? 'updated' : 'unchanged', added);
+  return writeResult(row, changed || added > 0 ? 'updated' : 'unchanged', added);
 }
 
 /** POST /v1/case/messages: undefined when the case does not exist. */
@@ -275,7 +159,7 @@ export async function addMessage(
   const row = await findIntegrationCaseForUpdate(trx, integration.id, caseUid);
   if (!row) return undefined;
   const added = await mergeMessages(trx, integration, row, [message]);
-  return result(row, added > 0 ? 'created' : 'unchanged', added);
+  return writeResult(row, added > 0 ? 'created' : 'unchanged', added);
 }
 
 /** PATCH /v1/case/{caseUid}: undefined when the case does not exist. */
@@ -289,7 +173,7 @@ export async function patchCase(
   const row = await findIntegrationCaseForUpdate(trx, integration.id, caseUid);
   if (!row) return undefined;
   const added = await mergeMessages(trx, integration, row, patch.messages);
-  if (isStale(row, patch.updated?.micros)) return result(row, 'stale', added);
+  if (isStale(row, patch.updated?.micros)) return writeResult(row, 'stale', added);
 
   const customFields =
     patch.customFields === undefined ? undefined : mergeCustomFields(await loadCustomFields(trx, row.id), patch.customFields, customFieldsPath);
@@ -305,7 +189,7 @@ export async function patchCase(
   }
   const tags = patch.onlyUpdateCustomFields ? undefined : patch.tags;
   const changed = await applyFields(trx, integration, row, fields, tags, customFields);
-  return result(row, changed || added > 0 ? 'updated' : 'unchanged', added);
+  return writeResult(row, changed || added > 0 ? 'updated' : 'unchanged', added);
 }
 
 function parseJson(text: string | null): Record<string, unknown> {

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { customersForSenders, senderKey } from '../customers/match.js';
+import { toDbTime } from '../db/time.js';
+import { deadlinesFrom, loadSlaPolicies } from '../sla/deadlines.js';
+import type { CaseInput, MessageInput } from './inputs.js';
+import type { CaseRow } from './repository.js';
+import { earliestOutbound, externalFields, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
+import { allocateTicketNumbers } from './ticket-number.js';
+import { tagKey } from './tags.js';
+import { priorityFromExternal, statusFromExternal } from './vocabulary.js';
+
+export interface NewCase {
+  integration: IntegrationRef;
+  input: CaseInput;
+  messages: readonly MessageInput[];
+}
+
+// Rows per INSERT: large enough to save round trips, small enough for any server's packet limit.
+const CHUNK = 200;
+
+async function insertAll(trx: Knex.Transaction, table: string, rows: readonly object[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await trx(table).insert(rows.slice(i, i + CHUNK));
+}
+
+function caseRow(item: NewCase, customerId: number | null, deadlines: ReturnType<typeof deadlinesFrom>, status: string, priority: string, now: string): Omit<CaseRow, 'id'> {
+  const { integration, input, messages } = item;
+  const firstResponse = earliestOutbound(messages);
+  return {
+    uuid: randomUUID(),
+    number: null,
+    integration_id: integration.id,
+    case_uid: input.caseUid,
+    source: integration.name,
+    ...externalFields(input),
+    description: [...messages].sort((a, b) => a.created.date.getTime() - b.created.date.getTime())[0]?.text ?? null,
+    status,
+    priority,
+    category: null,
+    customer_id: customerId,
+    assignee_id: null,
+    external_updated_at: input.updated.micros,
+    extra_fields: json(input.extra),
+    first_response_at: firstResponse ? toDbTime(firstResponse) : null,
+    ...deadlines,
+    created_at: toDbTime(input.created.date),
+    updated_at: now,
+  };
+}
+
+/**
+ * Creates cases that do not exist yet, any number at once, in a fixed number of statements:
+ * customers, cases, tags, custom fields, messages and history as multi-row inserts, then the
+ * ticket numbers, allocated last so the day's counter row is locked as briefly as possible.
+ * A new case starts as its integration states it (known status and priority synonyms, else
+ * open and medium), with SLA deadlines measured from its own `created`.
+ */
+export async function createCases(trx: Knex.Transaction, items: readonly NewCase[]): Promise<WriteResult[]> {
+  const now = new Date();
+  const nowText = toDbTime(now);
+  const firstInbound = items.map((item) => item.messages.find((m) => m.direction === 'inbound')?.from);
+  const [customers, policies] = await Promise.all([customersForSenders(trx, firstInbound), loadSlaPolicies(trx)]);
+
+  const rows = items.map((item, i) => {
+    const status = statusFromExternal(item.input.status) ?? 'open';
+    const priority = priorityFromExternal(item.input.priority) ?? 'medium';
+    const email = senderKey(firstInbound[i]);
+    const customerId = (email ? customers.get(email) : undefined) ?? null;
+    return caseRow(item, customerId, deadlinesFrom(policies.get(priority), item.input.created.date), status, priority, nowText);
+  });
+  await insertAll(trx, 'cases', rows);
+  const ids = new Map<string, number>();
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const found: Array<{ id: number; uuid: string }> = await trx('cases').whereIn('uuid', rows.slice(i, i + CHUNK).map((r) => r.uuid)).select('id', 'uuid');
+    for (const { id, uuid } of found) ids.set(uuid, Number(id));
+  }
+
+  const tags: object[] = [];
+  const fields: object[] = [];
+  const messages: object[] = [];
+  const history: object[] = [];
+  const added: number[] = [];
+  items.forEach((item, i) => {
+    const row = rows[i]!;
+    const caseId = ids.get(row.uuid)!;
+    item.input.tags.forEach((tag, position) => tags.push({ case_id: caseId, position, tag, tag_key: tagKey(tag) }));
+    item.input.customFields.forEach((f) => fields.push({ case_id: caseId, name: f.name, value: f.value }));
+    const unique = uniqueByUid(item.messages);
+    added.push(unique.length);
+    for (const m of unique) messages.push(messageRow(caseId, m, row.customer_id, nowText));
+    history.push(historyEntry(caseId, item.integration, 'created', null, row.status, nowText));
+  });
+  await insertAll(trx, 'case_tags', tags);
+  await insertAll(trx, 'case_custom_fields', fields);
+  await insertAll(trx, 'messages', messages);
+  await insertAll(trx, 'case_history', history);
+
+  const numbers = await allocateTicketNumbers(trx, now, rows.length);
+  await setNumbers(trx, rows.map((row, i) => [ids.get(row.uuid)!, numbers[i]!]));
+  return rows.map((row, i) => writeResult({ ...row, number: numbers[i]! }, 'created', added[i]!));
+}
+
+/** One UPDATE for the whole set: `number = CASE id WHEN … THEN … END`. */
+async function setNumbers(trx: Knex.Transaction, pairs: ReadonlyArray<readonly [number, string]>): Promise<void> {
+  for (let i = 0; i < pairs.length; i += CHUNK) {
+    const chunk = pairs.slice(i, i + CHUNK);
+    const cases = chunk.map(() => 'WHEN ? THEN ?').join(' ');
+    await trx('cases')
+      .whereIn('id', chunk.map(([id]) => id))
+      .update({ number: trx.raw(`CASE id ${cases} END`, chunk.flatMap(([id, number]) => [id, number])) });
+  }
+}
