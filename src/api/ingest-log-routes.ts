@@ -2,10 +2,9 @@ import Router from '@koa/router';
 import type { Knex } from 'knex';
 import type { TokenSigner } from '../auth/tokens.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { handleIngest, INGEST_ROUTES, type IngestRoute } from '../ingest/handle.js';
+import { handleIngest, INGEST_ROUTES, type IngestDeps, type IngestRoute } from '../ingest/handle.js';
 import { entryView, findIngestLogEntry, listIngestLog, type IngestLogFilter } from '../ingest/log-queries.js';
 import { getIntegration } from '../integrations/service.js';
-import type { Logger } from '../logger.js';
 import { authenticate, requireRole } from './authenticate.js';
 import { readPage } from './pagination.js';
 
@@ -42,7 +41,7 @@ function entryId(raw: string | undefined): number {
 }
 
 /** /api/v1/integrations/{id}/ingest-log: what an integration sent, as admins see it, and replay. */
-export function ingestLogRouter(db: Knex, signer: TokenSigner, logger: Logger): Router {
+export function ingestLogRouter(db: Knex, signer: TokenSigner, ingest: IngestDeps): Router {
   const router = new Router({ prefix: '/integrations/:id/ingest-log' });
   router.use(authenticate(db, signer), requireRole('admin'));
 
@@ -69,7 +68,7 @@ export function ingestLogRouter(db: Knex, signer: TokenSigner, logger: Logger): 
     if (route.startsWith('GET') || entry.raw_body === null) {
       throw new ValidationError('This entry has no request body to replay', { entry_id: ['must be a write with a stored body'] });
     }
-    const replayed = await handleIngest(db, logger, {
+    const replayed = await handleIngest(ingest, {
       integration,
       route,
       pathCaseUid: route === 'PATCH /v1/case/{caseUid}' ? entry.case_uid : null,

@@ -6,21 +6,21 @@ import { jsonBody } from '../http/json-body.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { integrationsRouter } from './integrations-routes.js';
 import { ingestLogRouter } from './ingest-log-routes.js';
-import type { Logger } from '../logger.js';
+import type { IngestDeps } from '../ingest/handle.js';
 
 export interface ApiDeps {
   config: Config;
   db: Knex;
   signer: TokenSigner;
-  logger: Logger;
+  ingest: IngestDeps;
 }
 
 /** Everything under /api/v1: the internal API for people. */
-export function apiRouter({ config, db, signer, logger }: ApiDeps): Router {
+export function apiRouter({ config, db, signer, ingest }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1' });
   router.use(jsonBody(config.bodyLimitBytes));
   registerAuthRoutes(router, db, signer);
   router.use(integrationsRouter(db, signer).routes());
-  router.use(ingestLogRouter(db, signer, logger).routes());
+  router.use(ingestLogRouter(db, signer, ingest).routes());
   return router;
 }

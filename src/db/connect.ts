@@ -62,7 +62,13 @@ function createMysql(target: MysqlTarget, poolMax: number, logger: Logger): Knex
       min: 0,
       max: poolMax,
       afterCreate(conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
-        conn.query(`SET SESSION sql_mode = '${MYSQL_SQL_MODE}', time_zone = '+00:00'`, (err) => done(err, conn));
+        conn.query(`SET SESSION sql_mode = '${MYSQL_SQL_MODE}', time_zone = '+00:00'`, (err) => {
+          if (err) return done(err, conn);
+          // READ COMMITTED: at REPEATABLE READ, `SELECT … FOR UPDATE` of a row that does not exist
+          // yet takes a gap lock, and requests creating neighbouring rows deadlock on each other's
+          // gaps. Rows are still locked; only gaps are not.
+          conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (err2) => done(err2, conn));
+        });
       },
     },
   });

@@ -6,17 +6,13 @@ const ATTEMPTS = 10;
 /**
  * Runs `work` in a transaction, and runs it again when the database rolled it back for a
  * deadlock or lock timeout, or when a concurrent transaction inserted the same unique row first
- * (the retry then finds that row). Callers never see these as errors.
- *
- * On MySQL the transaction runs at READ COMMITTED: at REPEATABLE READ, `SELECT … FOR UPDATE`
- * of a row that does not exist yet takes a gap lock, and two requests creating neighbouring
- * rows then deadlock on each other's gaps. Rows are still locked; only gaps are not.
+ * (the retry then finds that row). Callers never see these as errors. (MySQL sessions run at
+ * READ COMMITTED; see src/db/connect.ts.)
  */
 export async function withTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-  const config = isMysql(db) ? { isolationLevel: 'read committed' as const } : undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(work, config);
+      return await db.transaction(work);
     } catch (err) {
       if (attempt >= ATTEMPTS || !(isRetryableConflict(err) || isDuplicateKey(err))) throw err;
       // A growing, jittered pause so the colliding transactions do not meet again.

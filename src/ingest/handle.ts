@@ -6,6 +6,7 @@ import { AppError, InternalError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { validate } from '../validation.js';
 import { integrationCaseView } from './case-view.js';
+import type { CreationBatcher } from './creation-batcher.js';
 import { appendIngestLog, type IngestLogEntry } from './log.js';
 import { parseJsonBody } from './parse-body.js';
 import { toCaseInput, toCasePatch, toMessageInput, type CaseBody, type MessageBody, type PatchBody } from './payload.js';
@@ -18,6 +19,12 @@ export const INGEST_ROUTES = [
   'GET /v1/case/{caseUid}',
 ] as const;
 export type IngestRoute = (typeof INGEST_ROUTES)[number];
+
+export interface IngestDeps {
+  db: Knex;
+  logger: Logger;
+  batcher: CreationBatcher;
+}
 
 export interface IngestRequest {
   integration: IntegrationRef;
@@ -43,6 +50,7 @@ interface Handled {
 }
 
 type Log = (db: Knex, handled: Handled) => Promise<void>;
+type LogEntry = (statusCode: number, outcome: string | null, error: AppError | null) => IngestLogEntry;
 
 const statusOf = (result: WriteResult, createdStatus: number) => (result.outcome === 'created' ? createdStatus : 200);
 
@@ -55,7 +63,8 @@ async function write(db: Knex, log: Log, work: (trx: Knex.Transaction) => Promis
   });
 }
 
-async function dispatch(db: Knex, req: IngestRequest, log: Log, noteCaseUid: (uid: string) => void): Promise<Handled> {
+async function dispatch(deps: IngestDeps, req: IngestRequest, log: Log, entry: LogEntry, noteCaseUid: (uid: string) => void): Promise<Handled> {
+  const { db } = deps;
   const { integration, route } = req;
   if (route === 'GET /v1/case/{caseUid}') {
     const view = await integrationCaseView(db, integration.id, req.pathCaseUid!);
@@ -76,6 +85,9 @@ async function dispatch(db: Knex, req: IngestRequest, log: Log, noteCaseUid: (ui
     const messages = withList
       ? valid.messages!.map((m, i) => toMessageInput(m, `messages.${i}`))
       : [toMessageInput(valid.message!, 'message')];
+    // A new case goes into a batch with other new cases; anything else takes the one-request path.
+    const created = await deps.batcher.create({ integration, input, messages }, req.rawBody.length, () => entry(201, 'created', null));
+    if (created) return { status: 201, body: created, outcome: created.outcome };
     return write(db, log, async (trx) => {
       const result = await putCase(trx, integration, input, messages);
       return { status: statusOf(result, 201), body: result, outcome: result.outcome };
@@ -106,9 +118,10 @@ async function dispatch(db: Knex, req: IngestRequest, log: Log, noteCaseUid: (ui
  * One ingest request, from a live call or a replay of the log: validated, applied in one
  * transaction, and appended to the ingest log whatever the answer. Never throws.
  */
-export async function handleIngest(db: Knex, logger: Logger, req: IngestRequest): Promise<IngestResponse> {
+export async function handleIngest(deps: IngestDeps, req: IngestRequest): Promise<IngestResponse> {
+  const { db, logger } = deps;
   let caseUid = req.pathCaseUid;
-  const entry = (statusCode: number, outcome: string | null, error: AppError | null): IngestLogEntry => ({
+  const entry: LogEntry = (statusCode, outcome, error) => ({
     integrationId: req.integration.id,
     requestId: req.requestId,
     method: req.route.split(' ')[0]!,
@@ -122,7 +135,7 @@ export async function handleIngest(db: Knex, logger: Logger, req: IngestRequest)
   });
   const log: Log = (target, handled) => appendIngestLog(target, entry(handled.status, handled.outcome, null));
   try {
-    const handled = await dispatch(db, req, log, (uid) => (caseUid ??= uid));
+    const handled = await dispatch(deps, req, log, entry, (uid) => (caseUid ??= uid));
     return { status: handled.status, body: handled.body };
   } catch (err) {
     const error = err instanceof AppError ? err : (translateDbError(err) ?? new InternalError());

@@ -15,9 +15,8 @@ export interface IngestLogEntry {
   replayOf: number | null;
 }
 
-/** Appends one request to the ingest log (inside the request's transaction when it wrote anything). */
-export async function appendIngestLog(db: Knex, entry: IngestLogEntry): Promise<void> {
-  await db('ingest_log').insert({
+function logRow(entry: IngestLogEntry) {
+  return {
     integration_id: entry.integrationId,
     request_id: entry.requestId,
     method: entry.method,
@@ -29,5 +28,10 @@ export async function appendIngestLog(db: Knex, entry: IngestLogEntry): Promise<
     raw_body: entry.rawBody,
     replay_of: entry.replayOf,
     received_at: toDbTime(new Date()),
-  });
+  };
+}
+
+/** Appends requests to the ingest log (inside the transaction of the write they made, if any). */
+export async function appendIngestLog(db: Knex, ...entries: IngestLogEntry[]): Promise<void> {
+  if (entries.length > 0) await db('ingest_log').insert(entries.map(logRow));
 }

@@ -7,6 +7,7 @@ import { hashApiKey } from '../integrations/keys.js';
 import { findIntegrationByKeyHash, type IntegrationRow } from '../integrations/repository.js';
 import { activeSecrets } from '../integrations/service.js';
 import type { Logger } from '../logger.js';
+import type { CreationBatcher } from './creation-batcher.js';
 import { handleIngest, type IngestRoute } from './handle.js';
 import { appendIngestLog } from './log.js';
 import { signatureProblem } from './signature.js';
@@ -14,6 +15,7 @@ import { signatureProblem } from './signature.js';
 export interface IngestDeps {
   db: Knex;
   logger: Logger;
+  batcher: CreationBatcher;
   bodyLimitBytes: number;
 }
 
@@ -76,7 +78,7 @@ function endpoint(deps: IngestDeps, route: IngestRoute): Middleware {
       }
       throw err;
     }
-    const response = await handleIngest(deps.db, deps.logger, {
+    const response = await handleIngest(deps, {
       integration: admitted.integration,
       route,
       pathCaseUid,
