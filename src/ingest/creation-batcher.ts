@@ -38,6 +38,7 @@ export class CreationBatcher {
   private readonly queue: Pending[] = [];
   private readonly inFlight = new Set<string>();
   private running = 0;
+  private drainScheduled = false;
   private readonly options: BatcherOptions;
 
   constructor(
@@ -51,7 +52,14 @@ export class CreationBatcher {
   create(item: NewCase, bytes: number, logEntry: (result: WriteResult) => IngestLogEntry): Promise<WriteResult | undefined> {
     return new Promise((settle) => {
       this.queue.push({ item, key: `${item.integration.id}\u0000${item.input.caseUid}`, bytes, logEntry, settle });
-      this.drain();
+      // Requests arriving in the same tick share a batch; nothing waits longer than that.
+      if (!this.drainScheduled) {
+        this.drainScheduled = true;
+        queueMicrotask(() => {
+          this.drainScheduled = false;
+          this.drain();
+        });
+      }
     });
   }
 
