@@ -1,8 +1,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import fs from 'node:fs';
 import { parse } from 'yaml';
-import { startTestApp, type TestApp } from './helpers/app.js';
-import { newIntegration, type TestIntegration } from './helpers/ingest.js';
+import type { TestApp } from './helpers/app.js';
+import { type TestIntegration, withIngestApp } from './helpers/ingest.js';
 
 describe('openapi.yaml as a document', () => {
   it('is valid OpenAPI 3.1, with every ./schemas reference resolving', async () => {
@@ -20,13 +20,7 @@ describe('openapi.yaml as a document', () => {
 describe('the ingest examples in openapi.yaml', () => {
   let app: TestApp;
   let crm: TestIntegration;
-
-  beforeAll(async () => {
-    app = await startTestApp();
-    crm = await newIntegration(app);
-  });
-
-  afterAll(() => app.close());
+  withIngestApp((started) => ({ app, crm } = started));
 
   interface Operation {
     requestBody?: { content: { 'application/json': { example: unknown } } };

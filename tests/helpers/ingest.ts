@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createIntegration } from '../../src/integrations/service.js';
-import type { TestApp } from './app.js';
+import { startTestApp, type TestApp } from './app.js';
 
 export interface TestIntegration {
   id: string;
@@ -74,4 +74,22 @@ export function ingest(
 export async function getCase(app: TestApp, integration: Pick<TestIntegration, 'key'>, caseUid: string) {
   const response = await ingest(app, integration, 'GET', `/v1/case/${encodeURIComponent(caseUid)}`);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> & { messages: Array<Record<string, unknown>> } };
+}
+
+export interface IngestContext {
+  app: TestApp;
+  crm: TestIntegration;
+}
+
+/**
+ * For a file or describe block: starts the app with one integration before its tests and
+ * closes it after them, handing both to `ready`.
+ */
+export function withIngestApp(ready: (context: IngestContext) => void, env: Record<string, string> = {}): void {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp({ env });
+    ready({ app, crm: await newIntegration(app) });
+  });
+  afterAll(() => app?.close());
 }

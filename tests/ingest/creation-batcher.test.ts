@@ -3,19 +3,13 @@ import { CreationBatcher } from '../../src/ingest/creation-batcher.js';
 import { toCaseInput, toMessageInput, type CaseBody } from '../../src/ingest/payload.js';
 import { createLogger } from '../../src/logger.js';
 import type { IngestLogEntry } from '../../src/ingest/log.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { caseBody, getCase, ingest, newIntegration, uid, type TestIntegration } from '../helpers/ingest.js';
+import type { TestApp } from '../helpers/app.js';
+import { caseBody, getCase, ingest, uid, type TestIntegration, withIngestApp } from '../helpers/ingest.js';
 import { dialect } from '../helpers/dialect.js';
 
 let app: TestApp;
 let crm: TestIntegration;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  crm = await newIntegration(app);
-});
-
-afterAll(() => app.close());
+withIngestApp((started) => ({ app, crm } = started));
 
 function newCase(caseUid = uid()) {
   const body = caseBody({ caseUid }) as unknown as CaseBody;

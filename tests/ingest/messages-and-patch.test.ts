@@ -1,16 +1,10 @@
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { caseBody, getCase, ingest, message, newIntegration, uid, type TestIntegration } from '../helpers/ingest.js';
+import type { TestApp } from '../helpers/app.js';
+import { caseBody, getCase, ingest, message, uid, type TestIntegration, withIngestApp } from '../helpers/ingest.js';
 import { errorBody } from '../helpers/json.js';
 
 let app: TestApp;
 let crm: TestIntegration;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  crm = await newIntegration(app);
-});
-
-afterAll(() => app.close());
+withIngestApp((started) => ({ app, crm } = started));
 
 function caseWithOneMessage(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const fields = caseBody();
