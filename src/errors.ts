@@ -12,7 +12,6 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'INVALID_STATUS_TRANSITION'
   | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
@@ -82,14 +81,6 @@ export class ConflictError extends AppError {
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes?: number) {
     super(413, 'PAYLOAD_TOO_LARGE', limitBytes ? `Request body is larger than ${limitBytes} bytes` : 'Request body is too large');
-  }
-}
-
-export class RateLimitedError extends AppError {
-  constructor(retryAfterSeconds: number) {
-    super(429, 'RATE_LIMITED', 'Too many requests; try again later', undefined, {
-      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-    });
   }
 }
 

@@ -50,7 +50,7 @@ function messageOf(error: ErrorObject): string {
   return error.message ?? 'is invalid';
 }
 
-export function toFieldErrors(errors: readonly ErrorObject[]): FieldErrors {
+function toFieldErrors(errors: readonly ErrorObject[]): FieldErrors {
   const out = emptyFieldErrors();
   for (const error of errors) {
     // Wrappers repeat what their branches already said.

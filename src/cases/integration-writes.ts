@@ -18,7 +18,7 @@ import {
   type CaseRow,
   type HistoryEntry,
 } from './repository.js';
-import { earliestOutbound, externalFields, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
+import { earliestOutbound, externalFields, fromJson, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
 import { priorityFromExternal, statusFromExternal } from './vocabulary.js';
 
 export type { IntegrationRef, WriteResult };
@@ -168,7 +168,6 @@ export async function patchCase(
   integration: IntegrationRef,
   caseUid: string,
   patch: CasePatch,
-  customFieldsPath: string,
 ): Promise<WriteResult | undefined> {
   const row = await findIntegrationCaseForUpdate(trx, integration.id, caseUid);
   if (!row) return undefined;
@@ -176,7 +175,7 @@ export async function patchCase(
   if (isStale(row, patch.updated?.micros)) return writeResult(row, 'stale', added);
 
   const customFields =
-    patch.customFields === undefined ? undefined : mergeCustomFields(await loadCustomFields(trx, row.id), patch.customFields, customFieldsPath);
+    patch.customFields === undefined ? undefined : mergeCustomFields(await loadCustomFields(trx, row.id), patch.customFields, 'customFields');
   const fields: Partial<CaseRow> = {};
   if (!patch.onlyUpdateCustomFields) {
     if (patch.source !== undefined) fields.external_source = patch.source;
@@ -185,13 +184,9 @@ export async function patchCase(
     if (patch.status !== undefined) fields.external_status = patch.status;
     if (patch.priority !== undefined) fields.external_priority = patch.priority;
     if (patch.updated !== undefined) fields.external_updated_at = patch.updated.micros;
-    if (patch.extra !== null) fields.extra_fields = json({ ...parseJson(row.extra_fields), ...patch.extra });
+    if (patch.extra !== null) fields.extra_fields = json({ ...fromJson<Record<string, unknown>>(row.extra_fields, {}), ...patch.extra });
   }
   const tags = patch.onlyUpdateCustomFields ? undefined : patch.tags;
   const changed = await applyFields(trx, integration, row, fields, tags, customFields);
   return writeResult(row, changed || added > 0 ? 'updated' : 'unchanged', added);
-}
-
-function parseJson(text: string | null): Record<string, unknown> {
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }

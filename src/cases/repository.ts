@@ -73,11 +73,6 @@ export function findIntegrationCase(db: Knex, integrationId: number, caseUid: st
   return db<CaseRow>('cases').where({ integration_id: integrationId, case_uid: caseUid }).first();
 }
 
-export async function insertCase(trx: Knex.Transaction, row: Omit<CaseRow, 'id'>): Promise<number> {
-  const [id] = await trx('cases').insert(row);
-  return Number(id);
-}
-
 export async function updateCase(trx: Knex.Transaction, id: number, changes: Partial<CaseRow>): Promise<void> {
   await trx('cases').where({ id }).update(changes);
 }
@@ -86,30 +81,22 @@ export async function loadTags(db: Knex, caseId: number): Promise<string[]> {
   return db('case_tags').where({ case_id: caseId }).orderBy('position').pluck('tag');
 }
 
-export async function insertTags(trx: Knex.Transaction, caseId: number, tags: readonly string[]): Promise<void> {
+export async function replaceTags(trx: Knex.Transaction, caseId: number, tags: readonly string[]): Promise<void> {
+  await trx('case_tags').where({ case_id: caseId }).delete();
   if (tags.length > 0) {
     await trx('case_tags').insert(tags.map((tag, position) => ({ case_id: caseId, position, tag, tag_key: tagKey(tag) })));
   }
-}
-
-export async function replaceTags(trx: Knex.Transaction, caseId: number, tags: readonly string[]): Promise<void> {
-  await trx('case_tags').where({ case_id: caseId }).delete();
-  await insertTags(trx, caseId, tags);
 }
 
 export async function loadCustomFields(db: Knex, caseId: number): Promise<CustomField[]> {
   return db('case_custom_fields').where({ case_id: caseId }).orderBy('name').select('name', 'value');
 }
 
-export async function insertCustomFields(trx: Knex.Transaction, caseId: number, fields: readonly CustomField[]): Promise<void> {
+export async function replaceCustomFields(trx: Knex.Transaction, caseId: number, fields: readonly CustomField[]): Promise<void> {
+  await trx('case_custom_fields').where({ case_id: caseId }).delete();
   if (fields.length > 0) {
     await trx('case_custom_fields').insert(fields.map((f) => ({ case_id: caseId, name: f.name, value: f.value })));
   }
-}
-
-export async function replaceCustomFields(trx: Knex.Transaction, caseId: number, fields: readonly CustomField[]): Promise<void> {
-  await trx('case_custom_fields').where({ case_id: caseId }).delete();
-  await insertCustomFields(trx, caseId, fields);
 }
 
 /** Which of these messageUids the case already has. */

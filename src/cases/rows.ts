@@ -26,8 +26,14 @@ export function historyEntry(caseId: number, integration: IntegrationRef, field:
   return { case_id: caseId, actor_id: null, actor_type: 'integration', field, from_value: from, to_value: to, note: integration.name, created_at: now };
 }
 
+/** A value for a JSON text column (null stays null). */
 export function json(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** A JSON text column's value, or `fallback` when it is null. */
+export function fromJson<T>(text: string | null, fallback: T): T {
+  return text ? (JSON.parse(text) as T) : fallback;
 }
 
 export function messageRow(caseId: number, message: MessageInput, customerId: number | null, now: string): NewMessageRow {

@@ -1,10 +1,7 @@
 import type { Knex } from 'knex';
+import { isMysql as mysql } from './dialect.js';
 
 /** Column helpers for migrations: the few places where MySQL and SQLite need different types. */
-
-function mysql(knex: Knex): boolean {
-  return knex.client.config.client === 'mysql2';
-}
 
 /**
  * Integration-supplied identities (caseUid, messageUid) compare byte-exactly: `abc`, `ABC` and

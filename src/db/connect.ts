@@ -107,7 +107,3 @@ export async function ensureDatabaseExists(target: DatabaseTarget): Promise<void
     await server.destroy();
   }
 }
-
-export function isMysql(db: Knex): boolean {
-  return db.client.config.client === 'mysql2';
-}

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isMysql } from './dialect.js';
 import { isDuplicateKey, isRetryableConflict } from './errors.js';
 
 const ATTEMPTS = 10;
@@ -19,10 +20,6 @@ export async function withTransaction<T>(db: Knex, work: (trx: Knex.Transaction)
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }
-}
-
-function isMysql(db: Knex): boolean {
-  return db.client.config.client === 'mysql2';
 }
 
 /** SELECT … FOR UPDATE on MySQL; SQLite has one writer at a time and no such clause. */

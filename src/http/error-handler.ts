@@ -26,8 +26,6 @@ function fromHttpError(err: HttpishError, ctx: Context): AppError | undefined {
       return new MethodNotAllowedError(allowedMethods(ctx));
     case 413:
       return new PayloadTooLargeError();
-    case 415:
-      return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type or charset');
     default:
       return new AppError(err.status, 'VALIDATION_ERROR', 'Bad request');
   }

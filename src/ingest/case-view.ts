@@ -1,11 +1,8 @@
 import type { Knex } from 'knex';
 import { fromDbTime } from '../db/time.js';
 import { findIntegrationCase, listCaseMessages, loadCustomFields, loadTags, type MessageRow } from '../cases/repository.js';
+import { fromJson as parsed } from '../cases/rows.js';
 import { microsToRfc3339 } from '../time/rfc3339.js';
-
-function parsed<T>(text: string | null, fallback: T): T {
-  return text ? (JSON.parse(text) as T) : fallback;
-}
 
 function messageView(row: MessageRow) {
   return {

@@ -111,16 +111,19 @@ export class CreationBatcher {
     for (const pending of batch) pending.settle(created.get(pending));
   }
 
-  /** The requests whose case does not exist yet (the first of any that repeat a caseUid). */
+  /** The requests whose case does not exist yet. (`take` never puts one case in a batch twice.) */
   private async onlyNew(trx: Knex.Transaction, batch: Pending[]): Promise<Pending[]> {
-    const existing = new Set<string>();
     const byIntegration = new Map<number, string[]>();
-    for (const p of batch) byIntegration.set(p.item.integration.id, [...(byIntegration.get(p.item.integration.id) ?? []), p.item.input.caseUid]);
+    for (const p of batch) {
+      const uids = byIntegration.get(p.item.integration.id) ?? [];
+      uids.push(p.item.input.caseUid);
+      byIntegration.set(p.item.integration.id, uids);
+    }
+    const existing = new Set<string>();
     for (const [integrationId, uids] of byIntegration) {
       const found: string[] = await trx('cases').where({ integration_id: integrationId }).whereIn('case_uid', uids).pluck('case_uid');
       for (const uid of found) existing.add(`${integrationId}\u0000${uid}`);
     }
-    const seen = new Set<string>();
-    return batch.filter((p) => !existing.has(p.key) && !seen.has(p.key) && seen.add(p.key));
+    return batch.filter((p) => !existing.has(p.key));
   }
 }

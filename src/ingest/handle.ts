@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { validate } from '../validation.js';
 import { integrationCaseView } from './case-view.js';
 import type { CreationBatcher } from './creation-batcher.js';
-import { appendIngestLog, type IngestLogEntry } from './log.js';
+import { appendIngestLog, ingestLogEntry, type IngestLogEntry } from './log.js';
 import { parseJsonBody } from './parse-body.js';
 import { toCaseInput, toCasePatch, toMessageInput, type CaseBody, type MessageBody, type PatchBody } from './payload.js';
 
@@ -52,7 +52,7 @@ interface Handled {
 type Log = (db: Knex, handled: Handled) => Promise<void>;
 type LogEntry = (statusCode: number, outcome: string | null, error: AppError | null) => IngestLogEntry;
 
-const statusOf = (result: WriteResult, createdStatus: number) => (result.outcome === 'created' ? createdStatus : 200);
+const statusOf = (result: WriteResult) => (result.outcome === 'created' ? 201 : 200);
 
 /** Runs one write in its own transaction, logging it in the same transaction before commit. */
 async function write(db: Knex, log: Log, work: (trx: Knex.Transaction) => Promise<Handled>): Promise<Handled> {
@@ -90,25 +90,24 @@ async function dispatch(deps: IngestDeps, req: IngestRequest, log: Log, entry: L
     if (created) return { status: 201, body: created, outcome: created.outcome };
     return write(db, log, async (trx) => {
       const result = await putCase(trx, integration, input, messages);
-      return { status: statusOf(result, 201), body: result, outcome: result.outcome };
+      return { status: statusOf(result), body: result, outcome: result.outcome };
     });
   }
 
   if (route === 'POST /v1/case/messages') {
     const valid = validate<MessageBody & { caseUid: string }>('ingest-message.json', body);
     const message = toMessageInput(valid, 'body');
-    const result = await write(db, log, async (trx) => {
+    return write(db, log, async (trx) => {
       const written = await addMessage(trx, integration, valid.caseUid, message);
       // The contract answers an unknown case with 204 and no body, not 404.
-      return written ? { status: statusOf(written, 201), body: written, outcome: written.outcome } : { status: 204, outcome: 'no_case' };
+      return written ? { status: statusOf(written), body: written, outcome: written.outcome } : { status: 204, outcome: 'no_case' };
     });
-    return result;
   }
 
   const valid = validate<PatchBody>('ingest-case-patch.json', body);
   const patch = toCasePatch(valid);
   return write(db, log, async (trx) => {
-    const result = await patchCase(trx, integration, req.pathCaseUid!, patch, 'customFields');
+    const result = await patchCase(trx, integration, req.pathCaseUid!, patch);
     if (!result) throw new NotFoundError('No such case');
     return { status: 200, body: result, outcome: result.outcome };
   });
@@ -121,18 +120,13 @@ async function dispatch(deps: IngestDeps, req: IngestRequest, log: Log, entry: L
 export async function handleIngest(deps: IngestDeps, req: IngestRequest): Promise<IngestResponse> {
   const { db, logger } = deps;
   let caseUid = req.pathCaseUid;
-  const entry: LogEntry = (statusCode, outcome, error) => ({
-    integrationId: req.integration.id,
-    requestId: req.requestId,
-    method: req.route.split(' ')[0]!,
-    route: req.route,
-    caseUid,
-    statusCode,
-    outcome,
-    error,
-    rawBody: req.rawBody.length > 0 ? req.rawBody : null,
-    replayOf: req.replayOf,
-  });
+  const entry: LogEntry = (statusCode, outcome, error) =>
+    ingestLogEntry(
+      { integrationId: req.integration.id, requestId: req.requestId, route: req.route, caseUid, rawBody: req.rawBody, replayOf: req.replayOf },
+      statusCode,
+      outcome,
+      error,
+    );
   const log: Log = (target, handled) => appendIngestLog(target, entry(handled.status, handled.outcome, null));
   try {
     const handled = await dispatch(deps, req, log, entry, (uid) => (caseUid ??= uid));

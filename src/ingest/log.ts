@@ -15,6 +15,28 @@ export interface IngestLogEntry {
   replayOf: number | null;
 }
 
+/** What a request was, before its answer is known. */
+export interface LoggedRequest {
+  integrationId: number | null;
+  requestId: string;
+  route: string;
+  caseUid: string | null;
+  rawBody: Buffer | null;
+  replayOf: number | null;
+}
+
+/** The log line of a request and its answer; an empty body is kept as none. */
+export function ingestLogEntry(request: LoggedRequest, statusCode: number, outcome: string | null, error: AppError | null): IngestLogEntry {
+  return {
+    ...request,
+    method: request.route.split(' ')[0]!,
+    rawBody: request.rawBody && request.rawBody.length > 0 ? request.rawBody : null,
+    statusCode,
+    outcome,
+    error,
+  };
+}
+
 function logRow(entry: IngestLogEntry) {
   return {
     integration_id: entry.integrationId,

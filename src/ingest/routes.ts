@@ -9,7 +9,7 @@ import { activeSecrets } from '../integrations/service.js';
 import type { Logger } from '../logger.js';
 import type { CreationBatcher } from './creation-batcher.js';
 import { handleIngest, type IngestRoute } from './handle.js';
-import { appendIngestLog } from './log.js';
+import { appendIngestLog, ingestLogEntry, type LoggedRequest } from './log.js';
 import { signatureProblem } from './signature.js';
 
 export interface IngestDeps {
@@ -34,58 +34,43 @@ async function readBody(ctx: Context, limit: number): Promise<Buffer> {
   }
 }
 
-/** Authenticates the integration and, when it signs its requests, the signature; answers the raw body. */
-async function admit(deps: IngestDeps, ctx: Context, route: IngestRoute, seen: { integration?: IntegrationRow; body?: Buffer }) {
+/** The integration whose key the request carries, active or not; 401 when the key is missing or unknown. */
+async function integrationOf(db: Knex, ctx: Context): Promise<IntegrationRow> {
   const key = apiKeyOf(ctx);
   if (!key) throw new UnauthorizedError('An API key is required (Authorization: Bearer <key> or X-Api-Key)');
-  const integration = await findIntegrationByKeyHash(deps.db, hashApiKey(key));
+  const integration = await findIntegrationByKeyHash(db, hashApiKey(key));
   if (!integration) throw new UnauthorizedError('Invalid API key');
-  seen.integration = integration;
-  if (!integration.active) throw new UnauthorizedError('This integration is disabled');
-  const body = route.startsWith('GET') ? Buffer.alloc(0) : await readBody(ctx, deps.bodyLimitBytes);
-  seen.body = body;
+  return integration;
+}
+
+/** When the integration signs its requests, the signature must be good for exactly these bytes. */
+function checkSignature(ctx: Context, integration: IntegrationRow, body: Buffer): void {
   const secrets = activeSecrets(integration);
-  if (secrets.length > 0) {
-    const headers = { id: ctx.get('webhook-id') || undefined, timestamp: ctx.get('webhook-timestamp') || undefined, signature: ctx.get('webhook-signature') || undefined };
-    const problem = signatureProblem(headers, body, secrets, new Date());
-    if (problem) throw new UnauthorizedError(`Invalid signature: ${problem}`);
-  }
-  return { integration, body };
+  if (secrets.length === 0) return;
+  const headers = { id: ctx.get('webhook-id') || undefined, timestamp: ctx.get('webhook-timestamp') || undefined, signature: ctx.get('webhook-signature') || undefined };
+  const problem = signatureProblem(headers, body, secrets, new Date());
+  if (problem) throw new UnauthorizedError(`Invalid signature: ${problem}`);
 }
 
 function endpoint(deps: IngestDeps, route: IngestRoute): Middleware {
   return async (ctx) => {
     const pathCaseUid = (ctx.params as { caseUid?: string }).caseUid ?? null;
-    const seen: { integration?: IntegrationRow; body?: Buffer } = {};
-    let admitted: { integration: IntegrationRow; body: Buffer };
+    // Filled in as the request is admitted, so a refusal is logged with what was known by then.
+    const request: LoggedRequest = { integrationId: null, requestId: ctx.requestId, route, caseUid: pathCaseUid, rawBody: null, replayOf: null };
+    let integration: IntegrationRow;
+    let body: Buffer;
     try {
-      admitted = await admit(deps, ctx, route, seen);
+      integration = await integrationOf(deps.db, ctx);
+      request.integrationId = integration.id;
+      if (!integration.active) throw new UnauthorizedError('This integration is disabled');
+      body = route.startsWith('GET') ? Buffer.alloc(0) : await readBody(ctx, deps.bodyLimitBytes);
+      request.rawBody = body;
+      checkSignature(ctx, integration, body);
     } catch (err) {
-      if (err instanceof AppError) {
-        // Refused before handling: recorded all the same, without a body it never read.
-        await appendIngestLog(deps.db, {
-          integrationId: seen.integration?.id ?? null,
-          requestId: ctx.requestId,
-          method: ctx.method,
-          route,
-          caseUid: pathCaseUid,
-          statusCode: err.status,
-          outcome: null,
-          error: err,
-          rawBody: seen.body && seen.body.length > 0 ? seen.body : null,
-          replayOf: null,
-        });
-      }
+      if (err instanceof AppError) await appendIngestLog(deps.db, ingestLogEntry(request, err.status, null, err));
       throw err;
     }
-    const response = await handleIngest(deps, {
-      integration: admitted.integration,
-      route,
-      pathCaseUid,
-      rawBody: admitted.body,
-      requestId: ctx.requestId,
-      replayOf: null,
-    });
+    const response = await handleIngest(deps, { integration, route, pathCaseUid, rawBody: body, requestId: ctx.requestId, replayOf: null });
     if (response.error) throw response.error;
     ctx.status = response.status;
     if (response.body !== undefined) ctx.body = response.body;

@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import { toDbTime, fromDbTime } from '../db/time.js';
 import { NotFoundError } from '../errors.js';
-import { hashApiKey, newApiKey, newSigningSecret } from './keys.js';
+import { newApiKey, newSigningSecret } from './keys.js';
 import {
-  findIntegrationByKeyHash,
   findIntegrationByUuid,
   insertIntegration,
   updateIntegration,
@@ -80,12 +79,6 @@ export async function setSigningSecret(db: Knex, uuid: string, now = new Date())
 export async function clearSigningSecret(db: Knex, uuid: string): Promise<void> {
   const row = await getIntegration(db, uuid);
   await updateIntegration(db, row.id, { signing_secret: null, previous_signing_secret: null, previous_signing_secret_expires_at: null });
-}
-
-/** The active integration that owns this API key, if any. */
-export async function integrationForKey(db: Knex, apiKey: string): Promise<IntegrationRow | undefined> {
-  const row = await findIntegrationByKeyHash(db, hashApiKey(apiKey));
-  return row && row.active ? row : undefined;
 }
 
 /** The secrets a signature may be made with right now: the current one, and the previous within its grace period. */
