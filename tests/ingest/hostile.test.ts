@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { caseBody, ingest, message, newIntegration, type TestIntegration } from '../helpers/ingest.js';
 import { errorBody } from '../helpers/json.js';
@@ -73,6 +74,30 @@ describe('hostile bodies', () => {
   ])('refuses more than 100 %s', async (_name, overrides, field) => {
     const error = await refused(await put(caseBody(overrides)));
     expect(error.errors?.[field]).toEqual(['must NOT have more than 100 items']);
+  });
+
+  it('answers a body that ends before its Content-Length with the contract 400, and logs the refusal', async () => {
+    const socket = net.connect(Number(new URL(app.baseUrl).port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const text = await new Promise<string>((resolve) => {
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('close', () => resolve(received));
+      socket.end(
+        `PUT /v1/case HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${crm.key}\r\nContent-Type: application/json\r\n` +
+          'Content-Length: 500\r\n\r\n{"caseUid": "cut-',
+      );
+    });
+    expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 'error', code: 'VALIDATION_ERROR' });
+
+    // The route's own read failed too, and recorded the request.
+    let logged: { error: string } | undefined;
+    for (let i = 0; i < 50 && !logged; i++) {
+      logged = await app.db('ingest_log').where({ integration_id: crm.rowId, status_code: 400 }).whereNull('raw_body').first();
+      if (!logged) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(JSON.parse(logged!.error)).toMatchObject({ code: 'VALIDATION_ERROR', message: 'The request body could not be read' });
   });
 
   it('refuses a body over the limit with 413', async () => {
