@@ -6,6 +6,7 @@ import { createDb } from '../src/db/connect.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { parseDatabaseUrl } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { cpuSpent, findDatabasePid, readCpu, type CpuReading } from './cpu.js';
 import { CASE_UID_PLACEHOLDER, makeTemplates } from './payloads.js';
 import { startServer, type Server } from './servers.js';
 
@@ -26,6 +27,8 @@ interface Round {
   seconds: number;
   p50: number;
   p99: number;
+  /** CPU milliseconds per process during the round: server, database, load generator. */
+  cpu: CpuReading;
 }
 
 async function freshDatabase(url: string): Promise<void> {
@@ -79,10 +82,17 @@ function load(server: Server, seconds: number, templates: string[], key: string)
           seconds: result.duration,
           p50: result.latency.p50,
           p99: result.latency.p99,
+          cpu: {},
         });
       },
     );
   });
+}
+
+/** Microseconds of CPU per request for each process, over the given rounds. */
+function perRequest(rounds: Round[], requests: number): string {
+  const names = Object.keys(rounds[0]?.cpu ?? {});
+  return names.map((name) => `${name} ${Math.round((rounds.reduce((sum, r) => sum + (r.cpu[name] ?? 0), 0) * 1000) / requests)}`).join(', ');
 }
 
 function summarise(rounds: Round[], name: string) {
@@ -98,6 +108,7 @@ function summarise(rounds: Round[], name: string) {
     p99: Math.max(...mine.map((r) => r.p99)),
     non2xx: mine.reduce((sum, r) => sum + r.non2xx, 0),
     errors: mine.reduce((sum, r) => sum + r.errors, 0),
+    cpuPerRequest: perRequest(mine, requests),
   };
 }
 
@@ -117,20 +128,24 @@ export async function runIngestBench(): Promise<void> {
     // Warm-up: JIT, pools, buffer pool.
     await load(casehub, 3, templates, key);
     await load(floor, 3, templates, key);
+    const databasePid = findDatabasePid();
     const rounds: Round[] = [];
     for (let i = 0; i < settings.rounds; i++) {
       for (const server of [casehub, floor]) {
+        const pids = { server: server.pid, database: databasePid };
+        const before = readCpu(pids);
         const round = await load(server, settings.seconds, templates, key);
+        round.cpu = cpuSpent(before, readCpu(pids));
         rounds.push(round);
         console.log(
-          `  round ${i + 1} ${round.server.padEnd(8)} ${(round.requests / round.seconds).toFixed(0).padStart(6)} req/s  p50 ${round.p50} ms  p99 ${round.p99} ms  non-2xx ${round.non2xx}  errors ${round.errors}`,
+          `  round ${i + 1} ${round.server.padEnd(8)} ${(round.requests / round.seconds).toFixed(0).padStart(6)} req/s  p50 ${round.p50} ms  p99 ${round.p99} ms  non-2xx ${round.non2xx}  errors ${round.errors}  CPU µs/request: ${perRequest([round], round.requests)}`,
         );
       }
     }
     const ours = summarise(rounds, 'casehub');
     const base = summarise(rounds, 'floor');
-    console.log('\n| server | req/s | p50 ms | p99 ms | non-2xx | errors |\n|---|---|---|---|---|---|');
-    for (const s of [ours, base]) console.log(`| ${s.name} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.errors} |`);
+    console.log('\n| server | req/s | p50 ms | p99 ms | non-2xx | errors | CPU µs per request |\n|---|---|---|---|---|---|---|');
+    for (const s of [ours, base]) console.log(`| ${s.name} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.errors} | ${s.cpuPerRequest} |`);
     const ratio = ours.rps / base.rps;
     console.log(`\nratio casehub / floor: ${ratio.toFixed(2)}`);
     console.log(`target: ratio >= 0.50 ${ratio >= 0.5 ? 'met' : 'NOT met'}; p99 <= 100 ms ${ours.p99 <= 100 ? 'met' : 'NOT met'}; zero non-2xx ${ours.non2xx + ours.errors === 0 ? 'met' : 'NOT met'}`);

@@ -7,6 +7,7 @@ const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export interface Server {
   readonly name: string;
   readonly url: string;
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -41,6 +42,7 @@ export async function startServer(name: string, script: string, port: number, en
   return {
     name,
     url,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -1,0 +1,55 @@
+/**
+ * CPU time spent by each process during a round, read from /proc (Linux only; elsewhere the
+ * bench prints no CPU column). Server, database and load generator share one machine here, so
+ * requests per second alone hide who is busy: CPU per request shows where the time goes.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100;
+
+/** User plus system CPU of one process so far, in milliseconds; undefined when unreadable. */
+function cpuMillis(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The database server's pid, found by its command name. */
+export function findDatabasePid(): number | undefined {
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (comm === 'mariadbd' || comm === 'mysqld') return Number(entry);
+    }
+  } catch {
+    // no /proc
+  }
+  return undefined;
+}
+
+export type CpuReading = Record<string, number>;
+
+/** Reads every named process's CPU so far; `self` is this (load-generating) process. */
+export function readCpu(pids: Record<string, number | undefined>): CpuReading {
+  const reading: CpuReading = {};
+  for (const [name, pid] of Object.entries(pids)) {
+    const ms = pid === undefined ? undefined : cpuMillis(pid);
+    if (ms !== undefined) reading[name] = ms;
+  }
+  const self = process.cpuUsage();
+  reading.load = (self.user + self.system) / 1000;
+  return reading;
+}
+
+/** CPU milliseconds each process spent between two readings. */
+export function cpuSpent(before: CpuReading, after: CpuReading): CpuReading {
+  const spent: CpuReading = {};
+  for (const name of Object.keys(after)) if (before[name] !== undefined) spent[name] = after[name]! - before[name]!;
+  return spent;
+}
