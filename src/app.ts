@@ -12,7 +12,6 @@ import { opsRouter } from './http/ops-routes.js';
 import { apiRouter } from './api/router.js';
 import { ingestRouter } from './ingest/routes.js';
 import { CreationBatcher } from './ingest/creation-batcher.js';
-import { IntegrationKeyCache } from './integrations/key-cache.js';
 import type { TokenSigner } from './auth/tokens.js';
 import type { Registry } from 'prom-client';
 
@@ -42,10 +41,9 @@ export function createApp({ config, db, logger, signer }: AppDeps): Koa {
 /** Every route of the app, in one router (also read by the test that keeps openapi.yaml true). */
 export function buildRouter({ config, db, signer, logger }: AppDeps, registry: Registry): Router {
   const ingest = { db, logger, batcher: new CreationBatcher(db, logger) };
-  const keys = new IntegrationKeyCache(db);
   const router = new Router();
   router.use(opsRouter(db, registry).routes());
-  router.use(apiRouter({ config, db, signer, ingest, keys }).routes());
-  router.use(ingestRouter({ ...ingest, keys, bodyLimitBytes: config.bodyLimitBytes }).routes());
+  router.use(apiRouter({ config, db, signer, ingest }).routes());
+  router.use(ingestRouter({ ...ingest, bodyLimitBytes: config.bodyLimitBytes }).routes());
   return router;
 }

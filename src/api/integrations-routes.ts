@@ -11,20 +11,14 @@ import {
   toView,
 } from '../integrations/service.js';
 import { listIntegrations } from '../integrations/repository.js';
-import type { IntegrationKeyCache } from '../integrations/key-cache.js';
 import { validate } from '../validation.js';
 import { authenticate, requireRole } from './authenticate.js';
 import { readPage } from './pagination.js';
 
 /** /api/v1/integrations: admins create and manage the API keys integrations push cases with. */
-export function integrationsRouter(db: Knex, signer: TokenSigner, keys: IntegrationKeyCache): Router {
+export function integrationsRouter(db: Knex, signer: TokenSigner): Router {
   const router = new Router({ prefix: '/integrations' });
   router.use(authenticate(db, signer), requireRole('admin'));
-  // A rotated key, a new secret or a disabled integration takes effect on the next request here.
-  router.use(async (ctx, next) => {
-    await next();
-    if (ctx.method !== 'GET') keys.forget();
-  });
 
   router.post('/', async (ctx) => {
     const body = validate<{ name: string }>('integration-create.json', ctx.request.body);

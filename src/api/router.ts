@@ -7,22 +7,20 @@ import { registerAuthRoutes } from './auth-routes.js';
 import { integrationsRouter } from './integrations-routes.js';
 import { ingestLogRouter } from './ingest-log-routes.js';
 import type { IngestDeps } from '../ingest/handle.js';
-import type { IntegrationKeyCache } from '../integrations/key-cache.js';
 
 export interface ApiDeps {
   config: Config;
   db: Knex;
   signer: TokenSigner;
   ingest: IngestDeps;
-  keys: IntegrationKeyCache;
 }
 
 /** Everything under /api/v1: the internal API for people. */
-export function apiRouter({ config, db, signer, ingest, keys }: ApiDeps): Router {
+export function apiRouter({ config, db, signer, ingest }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1' });
   router.use(jsonBody(config.bodyLimitBytes));
   registerAuthRoutes(router, db, signer);
-  router.use(integrationsRouter(db, signer, keys).routes());
+  router.use(integrationsRouter(db, signer).routes());
   router.use(ingestLogRouter(db, signer, ingest).routes());
   return router;
 }

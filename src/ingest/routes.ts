@@ -4,8 +4,7 @@ import type { Context, Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import { AppError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
 import { hashApiKey } from '../integrations/keys.js';
-import type { IntegrationKeyCache } from '../integrations/key-cache.js';
-import type { IntegrationRow } from '../integrations/repository.js';
+import { findIntegrationByKeyHash, type IntegrationRow } from '../integrations/repository.js';
 import { activeSecrets } from '../integrations/service.js';
 import type { Logger } from '../logger.js';
 import type { CreationBatcher } from './creation-batcher.js';
@@ -17,7 +16,6 @@ export interface IngestDeps {
   db: Knex;
   logger: Logger;
   batcher: CreationBatcher;
-  keys: IntegrationKeyCache;
   bodyLimitBytes: number;
 }
 
@@ -37,10 +35,10 @@ async function readBody(ctx: Context, limit: number): Promise<Buffer> {
 }
 
 /** The integration whose key the request carries, active or not; 401 when the key is missing or unknown. */
-async function integrationOf(keys: IntegrationKeyCache, ctx: Context): Promise<IntegrationRow> {
+async function integrationOf(db: Knex, ctx: Context): Promise<IntegrationRow> {
   const key = apiKeyOf(ctx);
   if (!key) throw new UnauthorizedError('An API key is required (Authorization: Bearer <key> or X-Api-Key)');
-  const integration = await keys.find(hashApiKey(key));
+  const integration = await findIntegrationByKeyHash(db, hashApiKey(key));
   if (!integration) throw new UnauthorizedError('Invalid API key');
   return integration;
 }
@@ -62,7 +60,7 @@ function endpoint(deps: IngestDeps, route: IngestRoute): Middleware {
     let integration: IntegrationRow;
     let body: Buffer;
     try {
-      integration = await integrationOf(deps.keys, ctx);
+      integration = await integrationOf(deps.db, ctx);
       request.integrationId = integration.id;
       if (!integration.active) throw new UnauthorizedError('This integration is disabled');
       body = route.startsWith('GET') ? Buffer.alloc(0) : await readBody(ctx, deps.bodyLimitBytes);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { toDbTime } from '../db/time.js';
+import { cachedIntegrationByKeyHash, forgetIntegrationKeys } from './key-cache.js';
 
 export interface IntegrationRow {
   id: number;
@@ -27,8 +28,9 @@ export function findIntegrationByUuid(db: Knex, uuid: string): Promise<Integrati
   return db<IntegrationRow>('integrations').where({ uuid }).first();
 }
 
+/** The integration a key belongs to, possibly as it was up to a second ago (see key-cache.ts). */
 export function findIntegrationByKeyHash(db: Knex, keyHash: string): Promise<IntegrationRow | undefined> {
-  return db<IntegrationRow>('integrations').where({ key_hash: keyHash }).first();
+  return cachedIntegrationByKeyHash(db, keyHash, () => db<IntegrationRow>('integrations').where({ key_hash: keyHash }).first());
 }
 
 export async function listIntegrations(db: Knex, limit: number, offset: number): Promise<{ rows: IntegrationRow[]; total: number }> {
@@ -41,4 +43,5 @@ export async function listIntegrations(db: Knex, limit: number, offset: number):
 
 export async function updateIntegration(db: Knex, id: number, changes: Partial<IntegrationRow>): Promise<void> {
   await db('integrations').where({ id }).update({ ...changes, updated_at: toDbTime(new Date()) });
+  forgetIntegrationKeys(db);
 }

@@ -1,4 +1,5 @@
 import { createIntegration, rotateApiKey, setSigningSecret, changeIntegration } from '../../src/integrations/service.js';
+import { findIntegrationByUuid, updateIntegration } from '../../src/integrations/repository.js';
 import { sign, signatureProblem } from '../../src/ingest/signature.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { caseBody, getCase, ingest, newIntegration, type TestIntegration } from '../helpers/ingest.js';
@@ -94,6 +95,16 @@ describe('ingest authentication', () => {
     expect((await ingest(app, other, 'PUT', '/v1/case', caseBody())).status).toBe(201);
   });
 
+  it('sees a change made by another instance within a second (keys are remembered that long)', async () => {
+    const other = await newIntegration(app);
+    expect((await ingest(app, other, 'PUT', '/v1/case', caseBody())).status).toBe(201);
+    // Another instance disables it: straight in the database, so this process is not told.
+    await app.db('integrations').where({ uuid: other.id }).update({ active: false });
+    expect((await ingest(app, other, 'PUT', '/v1/case', caseBody())).status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await ingest(app, other, 'PUT', '/v1/case', caseBody())).status).toBe(401);
+  });
+
   it('refuses a key that was rotated away, and accepts the new one', async () => {
     const other = await newIntegration(app);
     const rotated = await rotateApiKey(app.db, other.id);
@@ -147,7 +158,8 @@ describe('signed integrations', () => {
     const raw2 = JSON.stringify(caseBody());
     expect((await ingest(app, crm, 'PUT', '/v1/case', raw2, signedHeaders(raw2, secret))).status).toBe(201);
 
-    await app.db('integrations').where({ uuid: crm.id }).update({ previous_signing_secret_expires_at: '2000-01-01 00:00:00.000' });
+    const row = (await findIntegrationByUuid(app.db, crm.id))!;
+    await updateIntegration(app.db, row.id, { previous_signing_secret_expires_at: '2000-01-01 00:00:00.000' });
     const raw3 = JSON.stringify(caseBody());
     expect((await ingest(app, crm, 'PUT', '/v1/case', raw3, signedHeaders(raw3, previous))).status).toBe(401);
   });
