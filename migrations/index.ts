@@ -10,6 +10,7 @@ import * as slaPoliciesDefaults from './20261121_0008_sla_policies_defaults.js';
 import * as classificationLog from './20261121_0009_classification_log.js';
 import * as idempotencyKeys from './20261121_0010_idempotency_keys.js';
 import * as settings from './20261121_0011_settings.js';
+import * as loginThrottle from './20261121_0012_login_throttle.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,4 +33,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121_0009_classification_log', classificationLog],
   ['20261121_0010_idempotency_keys', idempotencyKeys],
   ['20261121_0011_settings', settings],
+  ['20261121_0012_login_throttle', loginThrottle],
 ];

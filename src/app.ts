@@ -24,7 +24,8 @@ export interface AppDeps {
 
 /** The whole HTTP surface as a Koa app that does not listen: main.ts listens, tests drive it. */
 export function createApp({ config, db, logger, signer }: AppDeps): Koa {
-  const app = new Koa();
+  // Behind a load balancer, the client's address (login throttling, logs) is in X-Forwarded-For.
+  const app = new Koa({ proxy: config.trustProxy });
   const metrics = createMetrics(db);
 
   app.use(requestContext(logger));

@@ -23,6 +23,8 @@ export interface Config {
   readonly adminPassword: string | undefined;
   readonly ingestLogDays: number;
   readonly classifyLogDir: string | undefined;
+  /** Read the client's address from X-Forwarded-For (only behind a proxy that sets it). */
+  readonly trustProxy: boolean;
   /** Unset: a secret generated once and kept in the database (see src/settings.ts). */
   readonly jwtSecret: string | undefined;
 }
@@ -65,6 +67,11 @@ function integerIn(min: number, max: number) {
 
 function oneOf<T extends string>(values: readonly T[]) {
   return (raw: string): T | undefined => values.find((v) => v === raw.toLowerCase());
+}
+
+function boolean(raw: string): boolean | undefined {
+  const lower = raw.toLowerCase();
+  return lower === 'true' ? true : lower === 'false' ? false : undefined;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -139,6 +146,7 @@ export function loadConfig(env: Env): Config {
     adminPassword,
     ingestLogDays: read(env, 'INGEST_LOG_DAYS', 30, integerIn(1, 3650), 'an integer from 1 to 3650 (days)'),
     classifyLogDir: read<string | undefined>(env, 'CLASSIFY_LOG_DIR', undefined, (raw) => raw, 'a directory path'),
+    trustProxy: read(env, 'TRUST_PROXY', false, boolean, 'true or false'),
     jwtSecret: read<string | undefined>(env, 'JWT_SECRET', undefined, (raw) => (raw.length >= 32 ? raw : undefined), 'at least 32 characters'),
   });
 }

@@ -85,6 +85,12 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+export class RateLimitedError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, 'RATE_LIMITED', message, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  }
+}
+
 export class ServiceUnavailableError extends AppError {
   constructor(message = 'Service temporarily unavailable') {
     super(503, 'SERVICE_UNAVAILABLE', message, undefined, { 'Retry-After': '5' });

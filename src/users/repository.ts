@@ -54,6 +54,10 @@ export async function hasActiveAdmin(db: Knex): Promise<boolean> {
   return (await db('users').where({ role: 'admin', active: true }).first('id')) !== undefined;
 }
 
+export async function findActiveUserById(db: Knex, id: number): Promise<UserRow | undefined> {
+  return db<UserRow>('users').where({ id, active: true }).first();
+}
+
 export async function findActiveUserByUuid(db: Knex, uuid: string): Promise<UserRow | undefined> {
   return db<UserRow>('users').where({ uuid, active: true }).first();
 }

@@ -36,6 +36,7 @@ const CORE_TABLES = [
   'classification_log',
   'idempotency_keys',
   'settings',
+  'login_throttle',
 ];
 
 async function tables(): Promise<string[]> {

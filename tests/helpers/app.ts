@@ -5,6 +5,7 @@ import type { Config, Env, LogLevel } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { closeGracefully, createServer, listen } from '../../src/http/server.js';
 import { openDatabase, tokenSigner } from '../../src/startup.js';
+import { assertDocumented } from './openapi-responses.js';
 import { createTestDatabase, testConfig, type TestDatabase } from './database.js';
 
 export interface TestApp {
@@ -12,7 +13,7 @@ export interface TestApp {
   readonly db: Knex;
   readonly config: Config;
   readonly server: Server;
-  /** fetch() against the running app, relative to its base URL. */
+  /** fetch() against the running app, relative to its base URL; every answer is checked against openapi.yaml. */
   request(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
@@ -40,7 +41,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     db,
     config,
     server,
-    request: (path, init) => fetch(baseUrl + path, init),
+    async request(path, init) {
+      const response = await fetch(baseUrl + path, init);
+      await assertDocumented(init?.method ?? 'GET', baseUrl + path, response);
+      return response;
+    },
     async close() {
       await closeGracefully(server, 1000);
       await db.destroy();
