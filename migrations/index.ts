@@ -11,6 +11,7 @@ import * as classificationLog from './20261121_0009_classification_log.js';
 import * as idempotencyKeys from './20261121_0010_idempotency_keys.js';
 import * as settings from './20261121_0011_settings.js';
 import * as loginThrottle from './20261121_0012_login_throttle.js';
+import * as ticketSlaPause from './20261121_0013_ticket_sla_pause.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -34,4 +35,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121_0010_idempotency_keys', idempotencyKeys],
   ['20261121_0011_settings', settings],
   ['20261121_0012_login_throttle', loginThrottle],
+  ['20261121_0013_ticket_sla_pause', ticketSlaPause],
 ];

@@ -6,6 +6,7 @@ import { jsonBody } from '../http/json-body.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { integrationsRouter } from './integrations-routes.js';
 import { ingestLogRouter } from './ingest-log-routes.js';
+import { ticketsRouter } from './tickets-routes.js';
 import type { IngestDeps } from '../ingest/handle.js';
 
 export interface ApiDeps {
@@ -22,5 +23,6 @@ export function apiRouter({ config, db, signer, ingest }: ApiDeps): Router {
   registerAuthRoutes(router, db, signer);
   router.use(integrationsRouter(db, signer).routes());
   router.use(ingestLogRouter(db, signer, ingest).routes());
+  router.use(ticketsRouter(db, signer).routes());
   return router;
 }

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { customerForSender } from '../customers/match.js';
+import { fromDbTime, toDbTime } from '../db/time.js';
+import { forUpdate, withTransaction } from '../db/transaction.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { insertHistory, replaceTags, type HistoryEntry } from '../cases/repository.js';
+import { normaliseTags } from '../cases/tags.js';
+import { allocateTicketNumbers } from '../cases/ticket-number.js';
+import type { Priority, Status } from '../cases/vocabulary.js';
+import { deadlinesFrom, loadSlaPolicies } from '../sla/deadlines.js';
+import { visibleTo, type Actor } from './actor.js';
+import { resolveAssignee, type AssignTo } from './assignment.js';
+import { assertMaySet } from './fields.js';
+import { findVisibleTicket, ticketQuery, whereTicketRef } from './queries.js';
+import type { TicketRow } from './view.js';
+import { assertTransition } from './workflow.js';
+
+export interface TicketCreate {
+  subject: string;
+  description?: string | null;
+  priority?: Priority | 'critical';
+  category?: string | null;
+  tags?: string[];
+  customer_id?: string;
+  customer_email?: string;
+}
+
+export interface TicketChanges {
+  subject?: string;
+  description?: string | null;
+  priority?: Priority | 'critical';
+  category?: string | null;
+  tags?: string[];
+  status?: Status;
+  resolution_comment?: string | null;
+  assignee?: AssignTo;
+}
+
+const priorityOf = (p: Priority | 'critical' | undefined): Priority | undefined => (p === 'critical' ? 'urgent' : p);
+
+function userHistory(caseId: number, actor: Actor, field: string, from: unknown, to: unknown, now: string): HistoryEntry {
+  const text = (v: unknown) => (v === null || v === undefined ? null : Array.isArray(v) ? v.join(', ') : String(v));
+  return { case_id: caseId, actor_id: actor.id, actor_type: 'user', field, from_value: text(from), to_value: text(to), created_at: now };
+}
+
+/** The customer a staff member files the ticket for: by public id, or by email (created when new). */
+async function customerFor(trx: Knex.Transaction, actor: Actor, body: TicketCreate): Promise<number | null> {
+  if (actor.role === 'customer') return actor.id;
+  if (body.customer_id !== undefined) {
+    const user = await trx('users').where({ uuid: body.customer_id.toLowerCase(), role: 'customer' }).first('id');
+    if (!user) throw new ValidationError('No such customer', { customer_id: ['is not a customer'] });
+    return Number(user.id);
+  }
+  if (body.customer_email !== undefined) {
+    const id = await customerForSender(trx, { name: '', email: body.customer_email });
+    if (id === undefined) throw new ValidationError('That address belongs to staff, not a customer', { customer_email: ['is not a customer address'] });
+    return id;
+  }
+  return null;
+}
+
+/** POST /tickets: a new ticket from the API, numbered and given SLA deadlines in one transaction. */
+export async function createTicket(db: Knex, actor: Actor, body: TicketCreate): Promise<string> {
+  assertMaySet(actor, 'create', body);
+  if (body.customer_id !== undefined && body.customer_email !== undefined) {
+    throw new ValidationError('Give customer_id or customer_email, not both', { customer_email: ['cannot be combined with customer_id'] });
+  }
+  return withTransaction(db, async (trx) => {
+    const now = new Date();
+    const nowText = toDbTime(now);
+    const priority = priorityOf(body.priority) ?? 'medium';
+    const policies = await loadSlaPolicies(trx);
+    const uuid = randomUUID();
+    await trx('cases').insert({
+      uuid,
+      source: 'api',
+      subject: body.subject.trim(),
+      description: body.description ?? null,
+      status: 'open',
+      priority,
+      priority_source: body.priority ? 'user' : null,
+      category: body.category ?? null,
+      category_source: body.category ? 'user' : null,
+      customer_id: await customerFor(trx, actor, body),
+      ...deadlinesFrom(policies.get(priority), now),
+      created_at: nowText,
+      updated_at: nowText,
+    });
+    const caseId = Number((await trx('cases').where({ uuid }).first('id')).id);
+    await replaceTags(trx, caseId, normaliseTags(body.tags));
+    await insertHistory(trx, [userHistory(caseId, actor, 'created', null, 'open', nowText)]);
+    const [number] = await allocateTicketNumbers(trx, now, 1);
+    await trx('cases').where({ id: caseId }).update({ number });
+    return uuid;
+  });
+}
+
+/** Leaving `waiting`: the paused time is added to the resolution deadline and remembered. */
+function resumeClock(row: TicketRow, now: Date, changes: Record<string, unknown>): void {
+  if (!row.sla_paused_at) return;
+  const paused = now.getTime() - Date.parse(fromDbTime(row.sla_paused_at)!);
+  changes.sla_paused_ms = Number(row.sla_paused_ms) + paused;
+  changes.sla_paused_at = null;
+  if (row.resolution_due_at) changes.resolution_due_at = toDbTime(new Date(Date.parse(fromDbTime(row.resolution_due_at)!) + paused));
+}
+
+/** What a status change sets besides the status: clocks, and the resolution comment. */
+function statusEffects(row: TicketRow, to: Status, comment: string | null | undefined, now: Date, changes: Record<string, unknown>): void {
+  const nowText = toDbTime(now);
+  if (comment !== undefined && to !== 'resolved' && to !== 'rejected') {
+    throw new ValidationError('A resolution comment goes with resolving or rejecting', { resolution_comment: ['is only allowed with status resolved or rejected'] });
+  }
+  if (row.status === 'waiting') resumeClock(row, now, changes);
+  if (to === 'waiting') changes.sla_paused_at = nowText;
+  if (to === 'resolved') changes.resolved_at = nowText;
+  if (to === 'closed') changes.closed_at = nowText;
+  if (to === 'reopened') Object.assign(changes, { resolved_at: null, closed_at: null });
+  if (to === 'resolved' || to === 'rejected') changes.resolution_comment = comment ?? null;
+}
+
+/**
+ * Applies changes to a ticket the actor can see, in one transaction with a row lock, each
+ * changed field recorded in history (who, field, from, to, when). Status moves follow the
+ * workflow; a priority change moves the SLA deadlines; assigning an open or reopened ticket
+ * makes it `assigned`. Fields the actor's role may not set were refused before this.
+ */
+export async function changeTicket(db: Knex, actor: Actor, ref: string, input: TicketChanges): Promise<void> {
+  await withTransaction(db, async (trx) => {
+    const visible = visibleTo(trx('cases').select('cases.id'), actor);
+    const found = whereTicketRef(visible, ref) ? await forUpdate(trx, visible).first() : undefined;
+    if (!found) throw new NotFoundError('No such ticket');
+    const row = (await ticketQuery(trx).where('cases.id', found.id).first()) as TicketRow;
+
+    const now = new Date();
+    const nowText = toDbTime(now);
+    const changes: Record<string, unknown> = {};
+    const history: HistoryEntry[] = [];
+    const set = (field: keyof TicketRow, value: unknown, label: string = field) => {
+      if (row[field] === value) return;
+      history.push(userHistory(row.id, actor, label, row[field], value, nowText));
+      changes[field] = value;
+    };
+
+    if (input.subject !== undefined) set('subject', input.subject.trim());
+    if (input.description !== undefined) set('description', input.description);
+    if (input.category !== undefined) {
+      set('category', input.category);
+      changes.category_source = 'user';
+    }
+    const priority = priorityOf(input.priority);
+    if (priority !== undefined && priority !== row.priority) {
+      set('priority', priority);
+      changes.priority_source = 'user';
+      const deadlines = deadlinesFrom((await loadSlaPolicies(trx)).get(priority), new Date(fromDbTime(row.created_at)!));
+      changes.first_response_due_at = deadlines.first_response_due_at;
+      changes.resolution_due_at = deadlines.resolution_due_at && toDbTime(new Date(Date.parse(fromDbTime(deadlines.resolution_due_at)!) + Number(row.sla_paused_ms)));
+    }
+    let status = row.status as Status;
+    if (input.status !== undefined && input.status !== status) {
+      assertTransition(status, input.status, row.closed_at ? new Date(fromDbTime(row.closed_at)!) : null, now);
+      statusEffects(row, input.status, input.resolution_comment, now, changes);
+      set('status', input.status);
+      status = input.status;
+    } else if (input.resolution_comment !== undefined) {
+      statusEffects(row, status, input.resolution_comment, now, changes);
+    }
+    if (input.assignee !== undefined) {
+      const assignee = await resolveAssignee(trx, actor, input.assignee);
+      if (assignee !== row.assignee_id) {
+        const uuid = assignee === null ? null : ((await trx('users').where({ id: assignee }).first('uuid')) as { uuid: string }).uuid;
+        history.push(userHistory(row.id, actor, 'assignee', row.assignee_uuid, uuid, nowText));
+        changes.assignee_id = assignee;
+        if (assignee !== null) {
+          await trx('users').where({ id: assignee }).update({ last_assigned_at: nowText });
+          if (status === 'open' || status === 'reopened') set('status', 'assigned');
+        }
+      }
+    }
+    if (input.tags !== undefined) {
+      const tags = normaliseTags(input.tags);
+      const current: string[] = await trx('case_tags').where({ case_id: row.id }).orderBy('position').pluck('tag');
+      if (tags.join('\u0000') !== current.join('\u0000')) {
+        await replaceTags(trx, row.id, tags);
+        history.push(userHistory(row.id, actor, 'tags', current, tags, nowText));
+      }
+    }
+    if (Object.keys(changes).length === 0 && history.length === 0) return;
+    await trx('cases').where({ id: row.id }).update({ ...changes, updated_at: nowText });
+    await insertHistory(trx, history);
+  });
+}
+
+/** DELETE /tickets/{id}: admins archive; the ticket is hidden from lists and kept. */
+export async function archiveTicket(db: Knex, actor: Actor, ref: string): Promise<void> {
+  const row = await findVisibleTicket(db, actor, ref);
+  if (row.archived) return;
+  const nowText = toDbTime(new Date());
+  await withTransaction(db, async (trx) => {
+    await trx('cases').where({ id: row.id }).update({ archived: true, archived_at: nowText, updated_at: nowText });
+    await insertHistory(trx, [userHistory(row.id, actor, 'archived', false, true, nowText)]);
+  });
+}

@@ -1,0 +1,40 @@
+import type { Knex } from 'knex';
+import { NotFoundError } from '../errors.js';
+import { visibleTo, type Actor } from './actor.js';
+import type { TicketRow } from './view.js';
+
+const TICKET_NUMBER = /^TICK-\d{8}-\d{4,}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `cases` with the public ids and email of the ticket's customer and assignee. */
+export function ticketQuery(db: Knex): Knex.QueryBuilder {
+  return db('cases')
+    .leftJoin('users as customer', 'customer.id', 'cases.customer_id')
+    .leftJoin('users as assignee', 'assignee.id', 'cases.assignee_id')
+    .select('cases.*', 'customer.uuid as customer_uuid', 'customer.email as customer_email', 'assignee.uuid as assignee_uuid');
+}
+
+/** Narrows a query on `cases` to one ticket, by its UUID or its number; false when `ref` is neither. */
+export function whereTicketRef(query: Knex.QueryBuilder, ref: string): boolean {
+  if (TICKET_NUMBER.test(ref)) query.where('cases.number', ref);
+  else if (UUID.test(ref)) query.where('cases.uuid', ref.toLowerCase());
+  else return false;
+  return true;
+}
+
+/** The ticket the actor may see, by UUID or number; 404 for anything else (another customer's too). */
+export async function findVisibleTicket(db: Knex, actor: Actor, ref: string): Promise<TicketRow> {
+  const query = visibleTo(ticketQuery(db), actor);
+  const row = whereTicketRef(query, ref) ? ((await query.first()) as TicketRow | undefined) : undefined;
+  if (!row) throw new NotFoundError('No such ticket');
+  return row;
+}
+
+/** Tags of many tickets in one query, in their stored order. */
+export async function tagsOf(db: Knex, caseIds: readonly number[]): Promise<Map<number, string[]>> {
+  const tags = new Map<number, string[]>(caseIds.map((id) => [id, []]));
+  if (caseIds.length === 0) return tags;
+  const rows: Array<{ case_id: number; tag: string }> = await db('case_tags').whereIn('case_id', caseIds).orderBy(['case_id', 'position']).select('case_id', 'tag');
+  for (const row of rows) tags.get(Number(row.case_id))?.push(row.tag);
+  return tags;
+}
