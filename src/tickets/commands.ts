@@ -126,69 +126,75 @@ function statusEffects(row: TicketRow, to: Status, comment: string | null | unde
  * makes it `assigned`. Fields the actor's role may not set were refused before this.
  */
 export async function changeTicket(db: Knex, actor: Actor, ref: string, input: TicketChanges): Promise<void> {
-  await withTransaction(db, async (trx) => {
-    const visible = visibleTo(trx('cases').select('cases.id'), actor);
-    const found = whereTicketRef(visible, ref) ? await forUpdate(trx, visible).first() : undefined;
-    if (!found) throw new NotFoundError('No such ticket');
-    const row = (await ticketQuery(trx).where('cases.id', found.id).first()) as TicketRow;
+  await withTransaction(db, async (trx) => applyTicketChanges(trx, actor, await lockVisibleTicket(trx, actor, ref), input));
+}
 
-    const now = new Date();
-    const nowText = toDbTime(now);
-    const changes: Record<string, unknown> = {};
-    const history: HistoryEntry[] = [];
-    const set = (field: keyof TicketRow, value: unknown, label: string = field) => {
-      if (row[field] === value) return;
-      history.push(userHistory(row.id, actor, label, row[field], value, nowText));
-      changes[field] = value;
-    };
+/** The ticket the actor may see, locked until the transaction ends; 404 otherwise. */
+export async function lockVisibleTicket(trx: Knex.Transaction, actor: Actor, ref: string): Promise<TicketRow> {
+  const visible = visibleTo(trx('cases').select('cases.id'), actor);
+  const found = whereTicketRef(visible, ref) ? await forUpdate(trx, visible).first() : undefined;
+  if (!found) throw new NotFoundError('No such ticket');
+  return (await ticketQuery(trx).where('cases.id', found.id).first()) as TicketRow;
+}
 
-    if (input.subject !== undefined) set('subject', input.subject.trim());
-    if (input.description !== undefined) set('description', input.description);
-    if (input.category !== undefined) {
-      set('category', input.category);
-      changes.category_source = 'user';
-    }
-    const priority = priorityOf(input.priority);
-    if (priority !== undefined && priority !== row.priority) {
-      set('priority', priority);
-      changes.priority_source = 'user';
-      const deadlines = deadlinesFrom((await loadSlaPolicies(trx)).get(priority), new Date(fromDbTime(row.created_at)!));
-      changes.first_response_due_at = deadlines.first_response_due_at;
-      changes.resolution_due_at = deadlines.resolution_due_at && toDbTime(new Date(Date.parse(fromDbTime(deadlines.resolution_due_at)!) + Number(row.sla_paused_ms)));
-    }
-    let status = row.status as Status;
-    if (input.status !== undefined && input.status !== status) {
-      assertTransition(status, input.status, row.closed_at ? new Date(fromDbTime(row.closed_at)!) : null, now);
-      statusEffects(row, input.status, input.resolution_comment, now, changes);
-      set('status', input.status);
-      status = input.status;
-    } else if (input.resolution_comment !== undefined) {
-      statusEffects(row, status, input.resolution_comment, now, changes);
-    }
-    if (input.assignee !== undefined) {
-      const assignee = await resolveAssignee(trx, actor, input.assignee);
-      if (assignee !== row.assignee_id) {
-        const uuid = assignee === null ? null : ((await trx('users').where({ id: assignee }).first('uuid')) as { uuid: string }).uuid;
-        history.push(userHistory(row.id, actor, 'assignee', row.assignee_uuid, uuid, nowText));
-        changes.assignee_id = assignee;
-        if (assignee !== null) {
-          await trx('users').where({ id: assignee }).update({ last_assigned_at: nowText });
-          if (status === 'open' || status === 'reopened') set('status', 'assigned');
-        }
+/** `changeTicket` inside a transaction the caller holds, on a row it locked. */
+export async function applyTicketChanges(trx: Knex.Transaction, actor: Actor, row: TicketRow, input: TicketChanges): Promise<void> {
+  const now = new Date();
+  const nowText = toDbTime(now);
+  const changes: Record<string, unknown> = {};
+  const history: HistoryEntry[] = [];
+  const set = (field: keyof TicketRow, value: unknown, label: string = field) => {
+    if (row[field] === value) return;
+    history.push(userHistory(row.id, actor, label, row[field], value, nowText));
+    changes[field] = value;
+  };
+
+  if (input.subject !== undefined) set('subject', input.subject.trim());
+  if (input.description !== undefined) set('description', input.description);
+  if (input.category !== undefined) {
+    set('category', input.category);
+    changes.category_source = 'user';
+  }
+  const priority = priorityOf(input.priority);
+  if (priority !== undefined && priority !== row.priority) {
+    set('priority', priority);
+    changes.priority_source = 'user';
+    const deadlines = deadlinesFrom((await loadSlaPolicies(trx)).get(priority), new Date(fromDbTime(row.created_at)!));
+    changes.first_response_due_at = deadlines.first_response_due_at;
+    changes.resolution_due_at = deadlines.resolution_due_at && toDbTime(new Date(Date.parse(fromDbTime(deadlines.resolution_due_at)!) + Number(row.sla_paused_ms)));
+  }
+  let status = row.status as Status;
+  if (input.status !== undefined && input.status !== status) {
+    assertTransition(status, input.status, row.closed_at ? new Date(fromDbTime(row.closed_at)!) : null, now);
+    statusEffects(row, input.status, input.resolution_comment, now, changes);
+    set('status', input.status);
+    status = input.status;
+  } else if (input.resolution_comment !== undefined) {
+    statusEffects(row, status, input.resolution_comment, now, changes);
+  }
+  if (input.assignee !== undefined) {
+    const assignee = await resolveAssignee(trx, actor, input.assignee);
+    if (assignee !== row.assignee_id) {
+      const uuid = assignee === null ? null : ((await trx('users').where({ id: assignee }).first('uuid')) as { uuid: string }).uuid;
+      history.push(userHistory(row.id, actor, 'assignee', row.assignee_uuid, uuid, nowText));
+      changes.assignee_id = assignee;
+      if (assignee !== null) {
+        await trx('users').where({ id: assignee }).update({ last_assigned_at: nowText });
+        if (status === 'open' || status === 'reopened') set('status', 'assigned');
       }
     }
-    if (input.tags !== undefined) {
-      const tags = normaliseTags(input.tags);
-      const current: string[] = await trx('case_tags').where({ case_id: row.id }).orderBy('position').pluck('tag');
-      if (tags.join('\u0000') !== current.join('\u0000')) {
-        await replaceTags(trx, row.id, tags);
-        history.push(userHistory(row.id, actor, 'tags', current, tags, nowText));
-      }
+  }
+  if (input.tags !== undefined) {
+    const tags = normaliseTags(input.tags);
+    const current: string[] = await trx('case_tags').where({ case_id: row.id }).orderBy('position').pluck('tag');
+    if (tags.join('\u0000') !== current.join('\u0000')) {
+      await replaceTags(trx, row.id, tags);
+      history.push(userHistory(row.id, actor, 'tags', current, tags, nowText));
     }
-    if (Object.keys(changes).length === 0 && history.length === 0) return;
-    await trx('cases').where({ id: row.id }).update({ ...changes, updated_at: nowText });
-    await insertHistory(trx, history);
-  });
+  }
+  if (Object.keys(changes).length === 0 && history.length === 0) return;
+  await trx('cases').where({ id: row.id }).update({ ...changes, updated_at: nowText });
+  await insertHistory(trx, history);
 }
 
 /** DELETE /tickets/{id}: admins archive; the ticket is hidden from lists and kept. */

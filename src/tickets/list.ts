@@ -114,13 +114,22 @@ function afterCursor(query: Knex.QueryBuilder, sort: SortKey, cursor: Cursor): v
  * GET /tickets: the actor's visible tickets, filtered, sorted (ties broken by id, so pages never
  * overlap), paged by offset or by cursor. `total` counts every match, not the page.
  */
-export async function listTickets(db: Knex, actor: Actor, rawQuery: Record<string, unknown>, page: Page): Promise<PageOf<TicketView>> {
+export async function listTickets(
+  db: Knex,
+  actor: Actor,
+  rawQuery: Record<string, unknown>,
+  page: Page,
+  /** One customer's or one agent's tickets (GET /customers/{id}/tickets, /agents/{id}/tickets). */
+  of: { customerId?: number; assigneeId?: number } = {},
+): Promise<PageOf<TicketView>> {
   const filters = validate<TicketListQuery>('ticket-list-query.json', rawQuery);
   if (filters.archived === 'true' && actor.role !== 'admin') throw new ForbiddenError('Only admins can list archived tickets', { archived: ['is for admins only'] });
   if (filters.cursor && rawQuery.offset !== undefined) throw new ValidationError('Use either cursor or offset', { offset: ['cannot be combined with cursor'] });
   const sort = sortKey(filters.sort);
 
   const matching = visibleTo(db('cases'), actor);
+  if (of.customerId !== undefined) matching.where('cases.customer_id', of.customerId);
+  if (of.assigneeId !== undefined) matching.where('cases.assignee_id', of.assigneeId);
   applyFilters(matching, filters, actor);
   await applyPeopleFilters(db, matching, filters, actor);
 

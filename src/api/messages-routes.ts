@@ -1,0 +1,30 @@
+import Router from '@koa/router';
+import type { Knex } from 'knex';
+import type { TokenSigner } from '../auth/tokens.js';
+import { deleteMessage, listMessages, postMessage } from '../tickets/messages.js';
+import { validate } from '../validation.js';
+import { authenticate } from './authenticate.js';
+import { readPage } from './pagination.js';
+
+/** /api/v1/tickets/{id}/messages: the conversation on a ticket. */
+export function messagesRouter(db: Knex, signer: TokenSigner): Router {
+  const router = new Router({ prefix: '/tickets/:id/messages' });
+  router.use(authenticate(db, signer));
+
+  router.get('/', async (ctx) => {
+    ctx.body = await listMessages(db, ctx.state.user, ctx.params.id!, readPage(ctx.query, 10));
+  });
+
+  router.post('/', async (ctx) => {
+    const body = validate<{ content: string; visibility?: 'public' | 'internal' }>('message-create.json', ctx.request.body);
+    ctx.status = 201;
+    ctx.body = await postMessage(db, ctx.state.user, ctx.params.id!, body);
+  });
+
+  router.delete('/:messageId', async (ctx) => {
+    await deleteMessage(db, ctx.state.user, ctx.params.id!, ctx.params.messageId!);
+    ctx.status = 204;
+  });
+
+  return router;
+}

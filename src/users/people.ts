@@ -1,0 +1,70 @@
+import type { Knex } from 'knex';
+import type { Page, PageOf } from '../api/pagination.js';
+import { isDuplicateKey } from '../db/errors.js';
+import { toDbTime } from '../db/time.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import type { Actor } from '../tickets/actor.js';
+import { userView, type UserView } from './accounts.js';
+import { insertUser, type UserRole, type UserRow } from './repository.js';
+
+export interface PersonFields {
+  email?: string;
+  first_name?: string;
+  last_name?: string;
+  phone?: string | null;
+}
+
+/** Customers or agents, newest first; `q` matches a part of the email or name. */
+export async function listPeople(db: Knex, role: UserRole, page: Page, q?: string): Promise<PageOf<UserView>> {
+  const query = db<UserRow>('users').where({ role });
+  if (q) {
+    const pattern = `%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    query.where((w) =>
+      w.whereRaw("email LIKE ? ESCAPE '!'", [pattern]).orWhereRaw("first_name LIKE ? ESCAPE '!'", [pattern]).orWhereRaw("last_name LIKE ? ESCAPE '!'", [pattern]),
+    );
+  }
+  const [rows, counted] = await Promise.all([query.clone().orderBy('id', 'desc').limit(page.limit).offset(page.offset), query.clone().count({ n: '*' })]);
+  return { items: rows.map(userView), total: Number((counted[0] as { n: number | string }).n), ...page, next_cursor: null };
+}
+
+/**
+ * A customer or agent by public id. Customers may read only themselves; staff read customers,
+ * and agents (and admins) read agents. Anything else is a 404, as for tickets.
+ */
+export async function findPerson(db: Knex, actor: Actor, role: UserRole, uuid: string): Promise<UserRow> {
+  const row = await db<UserRow>('users').where({ uuid: uuid.toLowerCase(), role }).first();
+  const mayRead = actor.role !== 'customer' || (row !== undefined && row.id === actor.id);
+  if (!row || !mayRead) throw new NotFoundError(`No such ${role}`);
+  return row;
+}
+
+/** A customer added by staff: no password (they can be sent tickets; registering is refused for the address). */
+export async function createCustomer(db: Knex, fields: PersonFields & { email: string }): Promise<UserRow> {
+  try {
+    return await insertUser(db, { role: 'customer', email: fields.email.trim(), passwordHash: null, firstName: fields.first_name?.trim(), lastName: fields.last_name?.trim(), phone: fields.phone ?? null });
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new ConflictError('A user with this email already exists');
+    throw err;
+  }
+}
+
+export async function updatePerson(db: Knex, row: UserRow, fields: PersonFields): Promise<UserRow> {
+  const changes: Partial<UserRow> = { updated_at: toDbTime(new Date()) };
+  if (fields.email !== undefined) changes.email = fields.email.trim().toLowerCase();
+  if (fields.first_name !== undefined) changes.first_name = fields.first_name.trim();
+  if (fields.last_name !== undefined) changes.last_name = fields.last_name.trim();
+  if (fields.phone !== undefined) changes.phone = fields.phone;
+  try {
+    await db('users').where({ id: row.id }).update(changes);
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new ConflictError('A user with this email already exists');
+    throw err;
+  }
+  return (await db<UserRow>('users').where({ id: row.id }).first())!;
+}
+
+/** Deleting a person deactivates them: their tickets and history keep their name, and they cannot log in. */
+export async function deactivatePerson(db: Knex, row: UserRow): Promise<void> {
+  await db('users').where({ id: row.id }).update({ active: false, updated_at: toDbTime(new Date()) });
+  await db('refresh_tokens').where({ user_id: row.id }).whereNull('revoked_at').update({ revoked_at: toDbTime(new Date()) });
+}
