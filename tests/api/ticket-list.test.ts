@@ -1,0 +1,116 @@
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { errorBody } from '../helpers/json.js';
+import { call, listTickets, openTicket, type Ticket } from '../helpers/tickets.js';
+import { signIn, type SignedIn } from '../helpers/users.js';
+
+let app: TestApp;
+let admin: SignedIn;
+let agent: SignedIn;
+let alice: SignedIn;
+const made: Ticket[] = [];
+
+beforeAll(async () => {
+  app = await startTestApp();
+  [admin, agent, alice] = await Promise.all([signIn(app, 'admin'), signIn(app, 'agent'), signIn(app, 'customer')]);
+  const priorities = ['low', 'medium', 'high', 'urgent'];
+  for (let i = 0; i < 24; i++) {
+    made.push(
+      await openTicket(app, admin, {
+        subject: i % 6 === 0 ? `Refund request ${i}` : `Question ${i}`,
+        priority: priorities[i % 4],
+        category: i % 2 === 0 ? 'billing' : 'technical',
+        tags: i % 3 === 0 ? ['VIP', 'mobile'] : ['web'],
+        customer_id: i % 2 === 0 ? alice.user.uuid : undefined,
+      }),
+    );
+  }
+  // Spread creation times a minute apart, oldest first, so ranges and orders are exact.
+  for (const [i, ticket] of made.entries()) {
+    await app.db('cases').where({ uuid: ticket.id }).update({ created_at: `2026-01-01 10:${String(i).padStart(2, '0')}:00.000` });
+  }
+  for (const ticket of made.slice(0, 4)) await call(app, admin, 'POST', `/tickets/${ticket.id}/assign`, { agent_id: agent.user.uuid });
+});
+
+afterAll(() => app.close());
+
+const ids = (tickets: Ticket[]) => tickets.map((t) => t.id);
+
+describe('GET /api/v1/tickets filters', () => {
+  it('combines status, priority, category and tag (case-insensitive)', async () => {
+    const page = await listTickets(app, admin, '?status=open&priority=high,urgent&category=billing&tag=vip');
+    const expected = made.filter((_, i) => i >= 4 && i % 3 === 0 && i % 2 === 0 && i % 4 >= 2);
+    expect(ids(page.items).sort()).toEqual(ids(expected).sort());
+    expect(page.total).toBe(expected.length);
+  });
+
+  it('filters by assignee (an id, me, none), customer email, source and a created range', async () => {
+    expect(ids((await listTickets(app, admin, `?assignee_id=${agent.user.uuid}&limit=100`)).items).sort()).toEqual(ids(made.slice(0, 4)).sort());
+    expect(ids((await listTickets(app, agent, '?assignee_id=me&limit=100')).items).sort()).toEqual(ids(made.slice(0, 4)).sort());
+    expect((await listTickets(app, admin, '?assignee_id=none&limit=100')).total).toBe(20);
+    expect((await listTickets(app, admin, `?customer_email=${encodeURIComponent(alice.user.email!.toUpperCase())}&limit=100`)).total).toBe(12);
+    expect((await listTickets(app, admin, '?customer_email=nobody@example.com')).total).toBe(0);
+    expect((await listTickets(app, admin, '?source=api&limit=100')).total).toBe(24);
+    const range = await listTickets(app, admin, '?created_from=2026-01-01T10:05:00Z&created_to=2026-01-01T10:08:00Z&sort=created_at');
+    expect(ids(range.items)).toEqual(ids(made.slice(5, 8)));
+  });
+
+  it('finds words in the subject with q, and takes % and _ literally', async () => {
+    expect(ids((await listTickets(app, admin, '?q=refund&limit=100')).items).sort()).toEqual(ids(made.filter((_, i) => i % 6 === 0)).sort());
+    expect((await listTickets(app, admin, '?q=%25')).total).toBe(0);
+    expect((await listTickets(app, admin, '?q=_')).total).toBe(0);
+  });
+
+  it('sorts by priority, ties by id, both ways', async () => {
+    const rank = { low: 1, medium: 2, high: 3, urgent: 4 } as Record<string, number>;
+    const down = (await listTickets(app, admin, '?sort=-priority&limit=100')).items.map((t) => rank[t.priority]!);
+    expect(down).toEqual([...down].sort((a, b) => b - a));
+    const up = (await listTickets(app, admin, '?sort=priority&limit=100')).items.map((t) => rank[t.priority]!);
+    expect(up).toEqual([...up].sort((a, b) => a - b));
+  });
+
+  it('refuses unknown filters and bad values with every field named', async () => {
+    const response = await call(app, admin, 'GET', '/tickets?status=lost&priority=whenever&colour=red&sort=random&created_from=yesterday');
+    expect(response.status).toBe(400);
+    expect(Object.keys((await errorBody(response)).errors!).sort()).toEqual(['colour', 'created_from', 'priority', 'sort', 'status']);
+  });
+});
+
+describe('pagination', () => {
+  it('answers limit 0, over 100, a negative or non-numeric offset with 400, not a clamp', async () => {
+    for (const query of ['?limit=0', '?limit=1000000', '?limit=101', '?offset=-1', '?offset=abc', '?limit=1.5']) {
+      const response = await call(app, admin, 'GET', `/tickets${query}`);
+      expect(response.status).toBe(400);
+      expect((await errorBody(response)).code).toBe('VALIDATION_ERROR');
+    }
+    expect((await listTickets(app, admin, '?limit=100')).limit).toBe(100);
+    expect((await listTickets(app, admin)).limit).toBe(20);
+  });
+
+  it('pages by offset with prev and next links, and by cursor without overlaps or gaps', async () => {
+    const byOffset = await call(app, admin, 'GET', '/tickets?sort=created_at&limit=5&offset=5');
+    const page = (await byOffset.json()) as { items: Ticket[]; offset: number; next_cursor: string };
+    expect(ids(page.items)).toEqual(ids(made.slice(5, 10)));
+    const link = byOffset.headers.get('link')!;
+    expect(link).toContain('rel="next"');
+    expect(link).toContain('/api/v1/tickets?sort=created_at&limit=5&offset=0>; rel="prev"');
+
+    const seen: string[] = [];
+    let next: string | null = '/api/v1/tickets?sort=created_at&limit=7';
+    while (next) {
+      const response = await app.request(next, { headers: admin.auth });
+      const body = (await response.json()) as { items: Ticket[]; next_cursor: string | null; total: number };
+      expect(body.total).toBe(24);
+      seen.push(...ids(body.items));
+      next = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1] ?? null;
+      expect(next === null).toBe(body.next_cursor === null);
+    }
+    expect(seen).toEqual(ids(made));
+  });
+
+  it('refuses a cursor with an offset, a cursor from another sort, and a forged cursor', async () => {
+    const first = await listTickets(app, admin, '?sort=created_at&limit=3');
+    expect((await call(app, admin, 'GET', `/tickets?cursor=${first.next_cursor}&offset=3`)).status).toBe(400);
+    expect((await call(app, admin, 'GET', `/tickets?sort=-updated_at&cursor=${first.next_cursor}`)).status).toBe(400);
+    expect((await call(app, admin, 'GET', '/tickets?cursor=bm90LWpzb24')).status).toBe(400);
+  });
+});
