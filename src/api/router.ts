@@ -7,6 +7,7 @@ import { registerAuthRoutes } from './auth-routes.js';
 import { integrationsRouter } from './integrations-routes.js';
 import { ingestLogRouter } from './ingest-log-routes.js';
 import { ticketsRouter } from './tickets-routes.js';
+import { idempotency } from './idempotency.js';
 import { messagesRouter } from './messages-routes.js';
 import { agentsRouter, customersRouter } from './people-routes.js';
 import type { IngestDeps } from '../ingest/handle.js';
@@ -22,6 +23,7 @@ export interface ApiDeps {
 export function apiRouter({ config, db, signer, ingest }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1' });
   router.use(jsonBody(config.bodyLimitBytes));
+  router.use(idempotency(db, signer));
   registerAuthRoutes(router, db, signer);
   router.use(integrationsRouter(db, signer).routes());
   router.use(ingestLogRouter(db, signer, ingest).routes());
