@@ -27,10 +27,11 @@ function messageView(row: MessageRow) {
 export async function integrationCaseView(db: Knex, integrationId: number, caseUid: string) {
   const row = await findIntegrationCase(db, integrationId, caseUid);
   if (!row) return undefined;
-  const [tags, customFields, messages] = await Promise.all([
+  const [tags, customFields, messages, assignee] = await Promise.all([
     loadTags(db, row.id),
     loadCustomFields(db, row.id),
     listCaseMessages(db, row.id, 'public'),
+    row.assignee_id === null ? undefined : (db('users').where({ id: row.assignee_id }).first('uuid') as Promise<{ uuid: string } | undefined>),
   ]);
   return {
     ...parsed(row.extra_fields, {}),
@@ -47,6 +48,7 @@ export async function integrationCaseView(db: Knex, integrationId: number, caseU
     messages: messages.map(messageView),
     id: row.uuid,
     number: row.number,
-    ticket: { status: row.status, priority: row.priority, category: row.category, assignee_id: row.assignee_id === null ? null : String(row.assignee_id) },
+    // The assignee by the public id the internal API uses.
+    ticket: { status: row.status, priority: row.priority, category: row.category, assignee_id: assignee?.uuid ?? null },
   };
 }
