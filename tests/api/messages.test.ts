@@ -1,19 +1,13 @@
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { errorBody } from '../helpers/json.js';
-import { call, listTickets, openTicket, type Ticket } from '../helpers/tickets.js';
+import { call, listTickets, openTicket, withCast, type Ticket } from '../helpers/tickets.js';
 import { signIn, type SignedIn } from '../helpers/users.js';
 
 let app: TestApp;
 let admin: SignedIn;
 let agent: SignedIn;
 let alice: SignedIn;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  [admin, agent, alice] = await Promise.all([signIn(app, 'admin'), signIn(app, 'agent'), signIn(app, 'customer')]);
-});
-
-afterAll(() => app.close());
+withCast((cast) => ({ app, admin, agent, customer: alice } = cast));
 
 interface Message {
   id: string;

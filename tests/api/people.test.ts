@@ -1,19 +1,13 @@
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { errorBody, jsonRequest } from '../helpers/json.js';
-import { call, openTicket, type Ticket, type TicketPage } from '../helpers/tickets.js';
+import { call, openTicket, withCast, type Ticket, type TicketPage } from '../helpers/tickets.js';
 import { signIn, type SignedIn } from '../helpers/users.js';
 
 let app: TestApp;
 let admin: SignedIn;
 let agent: SignedIn;
 let alice: SignedIn;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  [admin, agent, alice] = await Promise.all([signIn(app, 'admin'), signIn(app, 'agent'), signIn(app, 'customer')]);
-});
-
-afterAll(() => app.close());
+withCast((cast) => ({ app, admin, agent, customer: alice } = cast));
 
 interface User {
   id: string;

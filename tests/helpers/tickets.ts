@@ -1,6 +1,6 @@
-import type { TestApp } from './app.js';
+import { startTestApp, type TestApp } from './app.js';
 import { jsonRequest } from './json.js';
-import type { SignedIn } from './users.js';
+import { signIn, type SignedIn } from './users.js';
 
 export interface Ticket {
   id: string;
@@ -48,4 +48,22 @@ export async function listTickets(app: TestApp, who: SignedIn, query = ''): Prom
   const response = await call(app, who, 'GET', `/tickets${query}`);
   if (response.status !== 200) throw new Error(`list failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as TicketPage;
+}
+
+export interface Cast {
+  app: TestApp;
+  admin: SignedIn;
+  agent: SignedIn;
+  customer: SignedIn;
+}
+
+/** A test file's own app with an admin, an agent and a customer signed in. */
+export function withCast(ready: (cast: Cast) => void): void {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp();
+    const [admin, agent, customer] = await Promise.all([signIn(app, 'admin'), signIn(app, 'agent'), signIn(app, 'customer')]);
+    ready({ app, admin, agent, customer });
+  });
+  afterAll(() => app?.close());
 }
