@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { likeContaining } from '../db/like.js';
 import { toDbTime } from '../db/time.js';
 import { ForbiddenError, ValidationError } from '../errors.js';
 import type { Page, PageOf } from '../api/pagination.js';
@@ -61,11 +62,6 @@ function decodeCursor(raw: string, sort: SortKey): Cursor {
   throw new ValidationError('Invalid cursor', { cursor: ['is not a cursor of this list and sort order; start again without it'] });
 }
 
-/** `%`, `_` and the escape character itself match literally in a LIKE pattern. */
-function containing(text: string): string {
-  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-}
-
 /** Applies the filters of DESIGN §5 that need no lookups. */
 function applyFilters(query: Knex.QueryBuilder, filters: TicketListQuery, actor: Actor): void {
   if (filters.status) query.whereIn('cases.status', filters.status.split(','));
@@ -78,7 +74,7 @@ function applyFilters(query: Knex.QueryBuilder, filters: TicketListQuery, actor:
   if (filters.archived === 'true') query.where('cases.archived', true);
   else query.where('cases.archived', false);
   if (filters.q) {
-    const pattern = containing(filters.q);
+    const pattern = likeContaining(filters.q);
     query.where((q) =>
       q.whereRaw("cases.subject LIKE ? ESCAPE '!'", [pattern]).orWhereExists((sub) => {
         sub.select(sub.client.raw('1')).from('messages').whereRaw('messages.case_id = cases.id').whereNull('messages.deleted_at').whereRaw("messages.content LIKE ? ESCAPE '!'", [pattern]);

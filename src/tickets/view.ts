@@ -1,4 +1,4 @@
-import { fromDbTime } from '../db/time.js';
+import { fromDbTime, toDbTime } from '../db/time.js';
 import type { CaseRow } from '../cases/repository.js';
 
 /** A ticket row as the list and single-read queries select it: the case plus its people's public ids. */
@@ -20,7 +20,7 @@ export interface TicketRow extends CaseRow {
 function breached(due: string | null, doneAt: string | null, recordedAt: string | null, now: Date): boolean {
   if (recordedAt) return true;
   if (!due) return false;
-  return (doneAt ?? now.toISOString().replace('T', ' ').replace('Z', '')) > due;
+  return (doneAt ?? toDbTime(now)) > due;
 }
 
 export function ticketView(row: TicketRow, tags: readonly string[], now = new Date()) {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Page, PageOf } from '../api/pagination.js';
 import { isDuplicateKey } from '../db/errors.js';
+import { likeContaining } from '../db/like.js';
 import { toDbTime } from '../db/time.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Actor } from '../tickets/actor.js';
@@ -18,7 +19,7 @@ export interface PersonFields {
 export async function listPeople(db: Knex, role: UserRole, page: Page, q?: string): Promise<PageOf<UserView>> {
   const query = db<UserRow>('users').where({ role });
   if (q) {
-    const pattern = `%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    const pattern = likeContaining(q);
     query.where((w) =>
       w.whereRaw("email LIKE ? ESCAPE '!'", [pattern]).orWhereRaw("first_name LIKE ? ESCAPE '!'", [pattern]).orWhereRaw("last_name LIKE ? ESCAPE '!'", [pattern]),
     );
