@@ -288,3 +288,44 @@ describe('archiving', () => {
     expect(await app.db('cases').where({ uuid: ticket.id }).first()).toMatchObject({ subject: 'to archive' });
   });
 });
+
+describe('rejections', () => {
+  it('answers each malformed ticket request with the right status and field', async () => {
+    const ticket = await openTicket(app, admin);
+    const cases: Array<[SignedIn, string, string, unknown, number, string]> = [
+      [admin, 'PUT', `/tickets/${ticket.id}`, { subject: 'no description' }, 400, 'description'],
+      [admin, 'PATCH', `/tickets/${ticket.id}`, {}, 400, 'body'],
+      [admin, 'POST', '/tickets', { subject: 'x', customer_id: alice.user.uuid, customer_email: 'a@example.com' }, 400, 'customer_email'],
+      [admin, 'POST', '/tickets', { subject: 'x', customer_email: agent.user.email }, 400, 'customer_email'],
+      [admin, 'POST', `/tickets/${ticket.id}/assign`, { agent_id: agent.user.uuid, auto: true }, 400, 'body'],
+      [admin, 'POST', `/tickets/${ticket.id}/assign`, { auto: false }, 400, 'auto'],
+      [admin, 'PUT', `/tickets/${ticket.id}/status`, { status: 'lost' }, 400, 'status'],
+    ];
+    for (const [who, method, path, body, expected, field] of cases) {
+      const response = await call(app, who, method, path, body);
+      expect({ method, path, body, status: response.status }).toEqual({ method, path, body, status: expected });
+      const errors = (await errorBody(response)).errors ?? {};
+      expect({ path, fields: Object.keys(errors).filter((key) => key === field || key.startsWith(`${field}.`)).length > 0 }).toEqual({ path, fields: true });
+    }
+  });
+
+  it('answers 404 for a reference that is neither a UUID nor a number, and for an unknown number', async () => {
+    for (const ref of ['not-a-ticket', 'TICK-20200101-0001', '00000000-0000-4000-8000-000000000000']) {
+      expect((await call(app, admin, 'GET', `/tickets/${ref}`)).status).toBe(404);
+      expect((await call(app, admin, 'PUT', `/tickets/${ref}/status`, { status: 'closed' })).status).toBe(404);
+    }
+  });
+
+  it('answers auto-assignment with no active agent as a 400', async () => {
+    const lonely = await startTestApp();
+    try {
+      const boss = await signIn(lonely, 'admin');
+      const ticket = await openTicket(lonely, boss);
+      const response = await call(lonely, boss, 'POST', `/tickets/${ticket.id}/assign`, { auto: true });
+      expect(response.status).toBe(400);
+      expect((await errorBody(response)).errors).toEqual({ auto: ['no active agent'] });
+    } finally {
+      await lonely.close();
+    }
+  });
+});
