@@ -21,8 +21,6 @@ declare module 'koa' {
 /** A valid access token for an active user, or 401. Deactivating a user cuts off their tokens at once. */
 export function authenticate(db: Knex, signer: TokenSigner): Middleware {
   return async (ctx, next) => {
-    // Nested routers (/tickets and /tickets/{id}/messages) may both list this for one request.
-    if (ctx.state.user) return next();
     const match = /^Bearer ([^\s]+)$/i.exec(ctx.get('Authorization'));
     if (!match) throw new UnauthorizedError('A Bearer access token is required');
     const claims = await signer.verifyAccess(match[1]!);

@@ -1,15 +1,12 @@
 import Router from '@koa/router';
 import type { Knex } from 'knex';
-import type { TokenSigner } from '../auth/tokens.js';
 import { deleteMessage, listMessages, postMessage } from '../tickets/messages.js';
 import { validate } from '../validation.js';
-import { authenticate } from './authenticate.js';
 import { readPage } from './pagination.js';
 
-/** /api/v1/tickets/{id}/messages: the conversation on a ticket. */
-export function messagesRouter(db: Knex, signer: TokenSigner): Router {
-  const router = new Router({ prefix: '/tickets/:id/messages' });
-  router.use(authenticate(db, signer));
+/** /api/v1/tickets/{id}/messages: the conversation on a ticket (mounted in the tickets router, behind its authentication). */
+export function messagesRouter(db: Knex): Router {
+  const router = new Router({ prefix: '/:id/messages' });
 
   router.get('/', async (ctx) => {
     ctx.body = await listMessages(db, ctx.state.user, ctx.params.id!, readPage(ctx.query, 10));

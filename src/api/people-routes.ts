@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { TokenSigner } from '../auth/tokens.js';
 import { listTickets } from '../tickets/list.js';
 import { createAccount, userView, type NewAccount } from '../users/accounts.js';
-import { createCustomer, deactivatePerson, findPerson, listPeople, updatePerson, type PersonFields } from '../users/people.js';
+import { deactivatePerson, findPerson, listPeople, updatePerson, type PersonFields } from '../users/people.js';
 import { validate } from '../validation.js';
 import { authenticate, requireRole } from './authenticate.js';
 import { linkHeader } from './links.js';
@@ -31,7 +31,7 @@ export function customersRouter(db: Knex, signer: TokenSigner): Router {
 
   router.post('/', staff, async (ctx) => {
     const body = validate<PersonFields & { email: string }>('customer-create.json', ctx.request.body);
-    const row = await createCustomer(db, body);
+    const row = await createAccount(db, 'customer', body);
     ctx.status = 201;
     ctx.set('Location', `/api/v1/customers/${row.uuid}`);
     ctx.body = userView(row);

@@ -8,7 +8,6 @@ import { integrationsRouter } from './integrations-routes.js';
 import { ingestLogRouter } from './ingest-log-routes.js';
 import { ticketsRouter } from './tickets-routes.js';
 import { idempotency } from './idempotency.js';
-import { messagesRouter } from './messages-routes.js';
 import { agentsRouter, customersRouter } from './people-routes.js';
 import type { IngestDeps } from '../ingest/handle.js';
 
@@ -28,7 +27,6 @@ export function apiRouter({ config, db, signer, ingest }: ApiDeps): Router {
   router.use(integrationsRouter(db, signer).routes());
   router.use(ingestLogRouter(db, signer, ingest).routes());
   router.use(ticketsRouter(db, signer).routes());
-  router.use(messagesRouter(db, signer).routes());
   router.use(customersRouter(db, signer).routes());
   router.use(agentsRouter(db, signer).routes());
   return router;

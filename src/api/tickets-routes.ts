@@ -14,6 +14,7 @@ import { ForbiddenError } from '../errors.js';
 import { validate } from '../validation.js';
 import { authenticate, requireRole } from './authenticate.js';
 import { linkHeader } from './links.js';
+import { messagesRouter } from './messages-routes.js';
 import { readPage } from './pagination.js';
 
 type UpdateBody = Omit<TicketChanges, 'assignee'> & { assignee_id?: string | null };
@@ -92,6 +93,8 @@ export function ticketsRouter(db: Knex, signer: TokenSigner): Router {
   router.get('/:id/history', async (ctx) => {
     ctx.body = await ticketHistory(db, actorOf(ctx), ctx.params.id!);
   });
+
+  router.use(messagesRouter(db).routes());
 
   return router;
 }

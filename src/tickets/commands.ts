@@ -151,7 +151,7 @@ export async function applyTicketChanges(trx: Knex.Transaction, actor: Actor, ro
 
   if (input.subject !== undefined) set('subject', input.subject.trim());
   if (input.description !== undefined) set('description', input.description);
-  if (input.category !== undefined) {
+  if (input.category !== undefined && input.category !== row.category) {
     set('category', input.category);
     changes.category_source = 'user';
   }
@@ -174,12 +174,11 @@ export async function applyTicketChanges(trx: Knex.Transaction, actor: Actor, ro
   }
   if (input.assignee !== undefined) {
     const assignee = await resolveAssignee(trx, actor, input.assignee);
-    if (assignee !== row.assignee_id) {
-      const uuid = assignee === null ? null : ((await trx('users').where({ id: assignee }).first('uuid')) as { uuid: string }).uuid;
-      history.push(userHistory(row.id, actor, 'assignee', row.assignee_uuid, uuid, nowText));
-      changes.assignee_id = assignee;
+    if ((assignee?.id ?? null) !== row.assignee_id) {
+      history.push(userHistory(row.id, actor, 'assignee', row.assignee_uuid, assignee?.uuid ?? null, nowText));
+      changes.assignee_id = assignee?.id ?? null;
       if (assignee !== null) {
-        await trx('users').where({ id: assignee }).update({ last_assigned_at: nowText });
+        await trx('users').where({ id: assignee.id }).update({ last_assigned_at: nowText });
         if (status === 'open' || status === 'reopened') set('status', 'assigned');
       }
     }

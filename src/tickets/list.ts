@@ -85,18 +85,18 @@ function applyFilters(query: Knex.QueryBuilder, filters: TicketListQuery, actor:
   }
 }
 
-/** Filters naming people: resolved to internal ids first, so the index on the id column serves them. */
-async function applyPeopleFilters(db: Knex, query: Knex.QueryBuilder, filters: TicketListQuery, actor: Actor): Promise<void> {
-  if (filters.assignee_id === 'none') query.whereNull('cases.assignee_id');
-  else if (filters.assignee_id === 'me') query.where('cases.assignee_id', actor.id);
-  else if (filters.assignee_id) {
-    const user = await db('users').where({ uuid: filters.assignee_id.toLowerCase() }).first('id');
-    query.where('cases.assignee_id', user ? Number(user.id) : -1);
-  }
-  if (filters.customer_email) {
-    const user = await db('users').where({ email: filters.customer_email.trim().toLowerCase() }).first('id');
-    query.where('cases.customer_id', user ? Number(user.id) : -1);
-  }
+/** People named by the filters, as internal ids (so the index on the id column serves them); -1 matches nobody. */
+async function peopleFilters(db: Knex, filters: TicketListQuery, actor: Actor): Promise<{ assigneeId?: number | null; customerId?: number }> {
+  const idOf = async (where: object) => {
+    const user = (await db('users').where(where).first('id')) as { id: number } | undefined;
+    return user ? Number(user.id) : -1;
+  };
+  const people: { assigneeId?: number | null; customerId?: number } = {};
+  if (filters.assignee_id === 'none') people.assigneeId = null;
+  else if (filters.assignee_id === 'me') people.assigneeId = actor.id;
+  else if (filters.assignee_id) people.assigneeId = await idOf({ uuid: filters.assignee_id.toLowerCase() });
+  if (filters.customer_email) people.customerId = await idOf({ email: filters.customer_email.trim().toLowerCase() });
+  return people;
 }
 
 function afterCursor(query: Knex.QueryBuilder, sort: SortKey, cursor: Cursor): void {
@@ -123,30 +123,35 @@ export async function listTickets(
   if (filters.cursor && rawQuery.offset !== undefined) throw new ValidationError('Use either cursor or offset', { offset: ['cannot be combined with cursor'] });
   const sort = sortKey(filters.sort);
 
-  const matching = visibleTo(db('cases'), actor);
-  if (of.customerId !== undefined) matching.where('cases.customer_id', of.customerId);
-  if (of.assigneeId !== undefined) matching.where('cases.assignee_id', of.assigneeId);
-  applyFilters(matching, filters, actor);
-  await applyPeopleFilters(db, matching, filters, actor);
+  const people = await peopleFilters(db, filters, actor);
+  // The same conditions for the page and for the count; every column is qualified, so the
+  // page's joins (for the people's public ids) change nothing.
+  const narrow = (query: Knex.QueryBuilder) => {
+    visibleTo(query, actor);
+    if (of.customerId !== undefined) query.where('cases.customer_id', of.customerId);
+    if (of.assigneeId !== undefined) query.where('cases.assignee_id', of.assigneeId);
+    if (people.customerId !== undefined) query.where('cases.customer_id', people.customerId);
+    if (people.assigneeId === null) query.whereNull('cases.assignee_id');
+    else if (people.assigneeId !== undefined) query.where('cases.assignee_id', people.assigneeId);
+    applyFilters(query, filters, actor);
+    return query;
+  };
 
-  const rowsQuery = matching.clone().select('cases.id');
+  const rowsQuery = narrow(ticketQuery(db));
   if (filters.cursor) afterCursor(rowsQuery, sort, decodeCursor(filters.cursor, sort));
   const direction = sort.descending ? 'DESC' : 'ASC';
   rowsQuery.orderByRaw(`${sort.sql} ${direction}, cases.id ${direction}`).limit(page.limit + 1);
   if (!filters.cursor) rowsQuery.offset(page.offset);
 
-  const [ids, counted] = await Promise.all([rowsQuery.pluck('cases.id') as Promise<number[]>, matching.clone().count({ n: '*' })]);
-  const pageIds = ids.slice(0, page.limit).map(Number);
-  const rows: TicketRow[] = pageIds.length > 0 ? await ticketQuery(db).whereIn('cases.id', pageIds) : [];
-  const byId = new Map(rows.map((row) => [Number(row.id), row]));
-  const ordered = pageIds.map((id) => byId.get(id)!);
-  const tags = await tagsOf(db, pageIds);
-  const last = ordered[ordered.length - 1];
+  const [found, counted] = await Promise.all([rowsQuery as Promise<TicketRow[]>, narrow(db('cases')).count({ n: '*' })]);
+  const rows = found.slice(0, page.limit);
+  const tags = await tagsOf(db, rows.map((row) => Number(row.id)));
+  const last = rows[rows.length - 1];
   return {
-    items: ordered.map((row) => ticketView(row, tags.get(Number(row.id)) ?? [])),
+    items: rows.map((row) => ticketView(row, tags.get(Number(row.id)) ?? [])),
     total: Number((counted[0] as { n: number | string }).n),
     limit: page.limit,
     offset: filters.cursor ? 0 : page.offset,
-    next_cursor: ids.length > page.limit && last ? encodeCursor({ sort: sort.name, value: sort.valueOf(last), id: Number(last.id) }) : null,
+    next_cursor: found.length > page.limit && last ? encodeCursor({ sort: sort.name, value: sort.valueOf(last), id: Number(last.id) }) : null,
   };
 }

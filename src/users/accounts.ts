@@ -33,14 +33,16 @@ export function userView(row: UserRow): UserView {
 
 export interface NewAccount {
   email: string;
-  password: string;
+  /** None for a customer added by staff: they can have tickets, not log in. */
+  password?: string;
   first_name?: string;
   last_name?: string;
   phone?: string | null;
 }
 
 /**
- * A person who can log in: a customer registering, or an agent an admin creates. An email
+ * A person: a customer registering, one added by staff (no password), or an agent an admin
+ * creates. An email
  * already known, even a customer matched from an inbound mail who never set a password, is a
  * 409: without proof of owning the address, taking over that record would open its tickets.
  */
@@ -49,7 +51,7 @@ export async function createAccount(db: Knex, role: UserRole, account: NewAccoun
     return await insertUser(db, {
       role,
       email: account.email.trim(),
-      passwordHash: await hashPassword(account.password),
+      passwordHash: account.password === undefined ? null : await hashPassword(account.password),
       firstName: account.first_name?.trim(),
       lastName: account.last_name?.trim(),
       phone: account.phone ?? null,

@@ -6,7 +6,7 @@ import { toDbTime } from '../db/time.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Actor } from '../tickets/actor.js';
 import { userView, type UserView } from './accounts.js';
-import { insertUser, type UserRole, type UserRow } from './repository.js';
+import type { UserRole, UserRow } from './repository.js';
 
 export interface PersonFields {
   email?: string;
@@ -39,16 +39,6 @@ export async function findPerson(db: Knex, actor: Actor, role: UserRole, uuid: s
   return row;
 }
 
-/** A customer added by staff: no password (they can be sent tickets; registering is refused for the address). */
-export async function createCustomer(db: Knex, fields: PersonFields & { email: string }): Promise<UserRow> {
-  try {
-    return await insertUser(db, { role: 'customer', email: fields.email.trim(), passwordHash: null, firstName: fields.first_name?.trim(), lastName: fields.last_name?.trim(), phone: fields.phone ?? null });
-  } catch (err) {
-    if (isDuplicateKey(err)) throw new ConflictError('A user with this email already exists');
-    throw err;
-  }
-}
-
 export async function updatePerson(db: Knex, row: UserRow, fields: PersonFields): Promise<UserRow> {
   const changes: Partial<UserRow> = { updated_at: toDbTime(new Date()) };
   if (fields.email !== undefined) changes.email = fields.email.trim().toLowerCase();
@@ -58,7 +48,7 @@ export async function updatePerson(db: Knex, row: UserRow, fields: PersonFields)
   try {
     await db('users').where({ id: row.id }).update(changes);
   } catch (err) {
-    if (isDuplicateKey(err)) throw new ConflictError('A user with this email already exists');
+    if (isDuplicateKey(err)) throw new ConflictError('An account with this email already exists');
     throw err;
   }
   return (await db<UserRow>('users').where({ id: row.id }).first())!;

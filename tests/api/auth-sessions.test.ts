@@ -94,6 +94,9 @@ describe('POST /api/v1/auth/refresh', () => {
 
   it("refuses an unknown, an expired and a deactivated user's token", async () => {
     expect((await post('refresh', { refresh_token: 'made-up' })).status).toBe(401);
+    const missing = await post('refresh', {});
+    expect(missing.status).toBe(400);
+    expect((await errorBody(missing)).errors).toEqual({ refresh_token: ['is required'] });
 
     const expired = await registerAndLogin();
     await app.db('refresh_tokens').update({ expires_at: '2000-01-01 00:00:00.000' }).whereNull('used_at').whereNull('revoked_at');

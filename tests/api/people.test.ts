@@ -32,6 +32,10 @@ describe('customers', () => {
     const found = (await (await call(app, agent, 'GET', '/customers?q=hopper')).json()) as { items: User[]; total: number };
     expect(found.items.map((u) => u.id)).toEqual([grace.id]);
     expect((await call(app, agent, 'GET', '/customers?colour=red')).status).toBe(400);
+    const badEmail = await call(app, agent, 'POST', '/customers', { email: 'not-an-email', phone: 12 });
+    expect(badEmail.status).toBe(400);
+    expect(Object.keys((await errorBody(badEmail)).errors!).sort()).toEqual(['email', 'phone']);
+    expect((await call(app, agent, 'PATCH', `/customers/${grace.id}`, {})).status).toBe(400);
   });
 
   it('lets a customer read only themselves, and no customer list', async () => {
@@ -72,6 +76,10 @@ describe('agents', () => {
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ email: 'operator@example.com', role: 'agent' });
     expect((await app.request('/api/v1/auth/login', jsonRequest('POST', { email: body.email, password: body.password }))).status).toBe(200);
+    expect((await call(app, admin, 'POST', '/agents', body)).status).toBe(409);
+    const short = await call(app, admin, 'POST', '/agents', { email: 'another@example.com', password: 'short' });
+    expect(short.status).toBe(400);
+    expect((await errorBody(short)).errors).toHaveProperty('password');
     const list = (await (await call(app, agent, 'GET', '/agents?q=operator')).json()) as { items: User[] };
     expect(list.items.map((u) => u.email)).toEqual(['operator@example.com']);
     expect((await call(app, alice, 'GET', '/agents')).status).toBe(403);

@@ -229,6 +229,19 @@ describe('the workflow', () => {
   });
 });
 
+describe('a change that changes nothing', () => {
+  it('leaves updated_at and the history alone', async () => {
+    const ticket = await openTicket(app, admin, { category: 'billing', priority: 'high' });
+    const before = await app.db('cases').where({ uuid: ticket.id }).first();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const response = await call(app, agent, 'PATCH', `/tickets/${ticket.id}`, { category: 'billing', priority: 'high', subject: ticket.subject });
+    expect(response.status).toBe(200);
+    const after = await app.db('cases').where({ uuid: ticket.id }).first();
+    expect(after.updated_at).toBe(before.updated_at);
+    expect(await app.db('case_history').where({ case_id: after.id }).count({ n: '*' })).toEqual([{ n: 1 }]);
+  });
+});
+
 describe('priority and assignment', () => {
   it('moves the SLA deadlines with the priority', async () => {
     const ticket = await openTicket(app, admin, { priority: 'low' });
@@ -300,6 +313,7 @@ describe('rejections', () => {
       [admin, 'POST', `/tickets/${ticket.id}/assign`, { agent_id: agent.user.uuid, auto: true }, 400, 'body'],
       [admin, 'POST', `/tickets/${ticket.id}/assign`, { auto: false }, 400, 'auto'],
       [admin, 'PUT', `/tickets/${ticket.id}/status`, { status: 'lost' }, 400, 'status'],
+      [admin, 'PUT', `/tickets/${ticket.id}/priority`, { priority: 'whenever' }, 400, 'priority'],
     ];
     for (const [who, method, path, body, expected, field] of cases) {
       const response = await call(app, who, method, path, body);
@@ -313,6 +327,7 @@ describe('rejections', () => {
     for (const ref of ['not-a-ticket', 'TICK-20200101-0001', '00000000-0000-4000-8000-000000000000']) {
       expect((await call(app, admin, 'GET', `/tickets/${ref}`)).status).toBe(404);
       expect((await call(app, admin, 'PUT', `/tickets/${ref}/status`, { status: 'closed' })).status).toBe(404);
+      expect((await call(app, admin, 'DELETE', `/tickets/${ref}`)).status).toBe(404);
     }
   });
 
