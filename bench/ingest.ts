@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
-import knexFactory from 'knex';
 import { createIntegration } from '../src/integrations/service.js';
 import { createDb } from '../src/db/connect.js';
-import { migrateLatest } from '../src/db/migrate.js';
 import { parseDatabaseUrl } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { freshDatabase } from './database.js';
 import { cpuSpent, findDatabasePid, readCpu, type CpuReading } from './cpu.js';
 import { CASE_UID_PLACEHOLDER, makeTemplates } from './payloads.js';
 import { startServer, type Server } from './servers.js';
@@ -29,18 +28,6 @@ interface Round {
   p99: number;
   /** CPU milliseconds per process during the round: server, database, load generator. */
   cpu: CpuReading;
-}
-
-async function freshDatabase(url: string): Promise<void> {
-  const target = parseDatabaseUrl(url);
-  if (target?.dialect !== 'mysql') throw new Error(`BENCH_MYSQL_URL must be a mysql:// URL, got ${url}`);
-  const admin = knexFactory({ client: 'mysql2', connection: { host: target.host, port: target.port, user: target.user, password: target.password } });
-  await admin.raw('DROP DATABASE IF EXISTS ??', [target.database]);
-  await admin.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [target.database]);
-  await admin.destroy();
-  const db = createDb({ database: target, dbPoolMax: 2 }, createLogger('warn'));
-  await migrateLatest(db);
-  await db.destroy();
 }
 
 async function apiKeyFor(url: string): Promise<string> {

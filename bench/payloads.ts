@@ -4,7 +4,7 @@
  * fresh caseUid, so the load generator spends its CPU on sending, not on building bodies.
  */
 
-function generator(seed: number) {
+export function seededRandom(seed: number) {
   let state = seed >>> 0;
   return () => {
     state = (state * 1664525 + 1013904223) >>> 0;
@@ -22,7 +22,7 @@ const TAGS = ['billing', 'login', 'vip', 'mobile', 'web', 'urgent', 'refund', 'b
 export const CASE_UID_PLACEHOLDER = '__CASE_UID__';
 
 export function makeTemplates(count: number, seed = 42): string[] {
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const sentence = () => {

@@ -1,8 +1,10 @@
 /** `npm run bench -- <name>`: one of the benchmarks below, against servers on loopback. */
 import { runIngestBench } from './ingest.js';
+import { runTicketsBench } from './tickets.js';
 
 const benches: Record<string, () => Promise<void>> = {
   ingest: runIngestBench,
+  tickets: runTicketsBench,
 };
 
 const name = process.argv[2];

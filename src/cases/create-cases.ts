@@ -7,7 +7,7 @@ import type { CaseInput, MessageInput } from './inputs.js';
 import type { CaseRow } from './repository.js';
 import { earliestOutbound, externalFields, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
 import { allocateTicketNumbers } from './ticket-number.js';
-import { tagKey } from './tags.js';
+import { tagRows } from './tags.js';
 import { priorityFromExternal, statusFromExternal } from './vocabulary.js';
 
 export interface NewCase {
@@ -43,6 +43,7 @@ function caseRow(item: NewCase, customerId: number | null, deadlines: ReturnType
     extra_fields: json(input.extra),
     first_response_at: firstResponse ? toDbTime(firstResponse) : null,
     ...deadlines,
+    archived: false,
     created_at: toDbTime(input.created.date),
     updated_at: now,
   };
@@ -83,7 +84,7 @@ export async function createCases(trx: Knex.Transaction, items: readonly NewCase
   items.forEach((item, i) => {
     const row = rows[i]!;
     const caseId = ids.get(row.uuid)!;
-    item.input.tags.forEach((tag, position) => tags.push({ case_id: caseId, position, tag, tag_key: tagKey(tag) }));
+    tags.push(...tagRows({ id: caseId, created_at: row.created_at, archived: false }, item.input.tags));
     item.input.customFields.forEach((f) => fields.push({ case_id: caseId, name: f.name, value: f.value }));
     const unique = uniqueByUid(item.messages);
     added.push(unique.length);

@@ -96,7 +96,7 @@ async function applyFields(
 
   let changed = Object.keys(changes).length > 0;
   if (tags !== undefined && JSON.stringify(await loadTags(trx, row.id)) !== JSON.stringify(tags)) {
-    await replaceTags(trx, row.id, tags);
+    await replaceTags(trx, row, tags);
     changed = true;
   }
   if (customFields !== undefined && !sameFields(await loadCustomFields(trx, row.id), customFields)) {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { forUpdate } from '../db/transaction.js';
 import type { CustomField } from './custom-fields.js';
-import { tagKey } from './tags.js';
+import { tagRows, type TaggedTicket } from './tags.js';
 
 export interface CaseRow {
   id: number;
@@ -26,6 +26,7 @@ export interface CaseRow {
   first_response_at: string | null;
   first_response_due_at: string | null;
   resolution_due_at: string | null;
+  archived: boolean | number;
   created_at: string;
   updated_at: string;
 }
@@ -81,11 +82,9 @@ export async function loadTags(db: Knex, caseId: number): Promise<string[]> {
   return db('case_tags').where({ case_id: caseId }).orderBy('position').pluck('tag');
 }
 
-export async function replaceTags(trx: Knex.Transaction, caseId: number, tags: readonly string[]): Promise<void> {
-  await trx('case_tags').where({ case_id: caseId }).delete();
-  if (tags.length > 0) {
-    await trx('case_tags').insert(tags.map((tag, position) => ({ case_id: caseId, position, tag, tag_key: tagKey(tag) })));
-  }
+export async function replaceTags(trx: Knex.Transaction, ticket: TaggedTicket, tags: readonly string[]): Promise<void> {
+  await trx('case_tags').where({ case_id: ticket.id }).delete();
+  if (tags.length > 0) await trx('case_tags').insert(tagRows(ticket, tags));
 }
 
 export async function loadCustomFields(db: Knex, caseId: number): Promise<CustomField[]> {

@@ -19,3 +19,15 @@ export function normaliseTags(tags: readonly string[] | null | undefined): strin
 export function tagKey(tag: string): string {
   return tag.trim().toLowerCase();
 }
+
+/** The ticket fields each tag row repeats, so a tag's list is read in order off one index. */
+export interface TaggedTicket {
+  id: number;
+  created_at: string;
+  archived: boolean | number;
+}
+
+/** `case_tags` rows of a ticket, in the tags' order. */
+export function tagRows(ticket: TaggedTicket, tags: readonly string[]): object[] {
+  return tags.map((tag, position) => ({ case_id: ticket.id, position, tag, tag_key: tagKey(tag), case_created_at: ticket.created_at, case_archived: Boolean(ticket.archived) }));
+}

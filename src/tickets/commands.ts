@@ -88,7 +88,7 @@ export async function createTicket(db: Knex, actor: Actor, body: TicketCreate): 
       updated_at: nowText,
     });
     const caseId = Number((await trx('cases').where({ uuid }).first('id')).id);
-    await replaceTags(trx, caseId, normaliseTags(body.tags));
+    await replaceTags(trx, { id: caseId, created_at: nowText, archived: false }, normaliseTags(body.tags));
     await insertHistory(trx, [userHistory(caseId, actor, 'created', null, 'open', nowText)]);
     const [number] = await allocateTicketNumbers(trx, now, 1);
     await trx('cases').where({ id: caseId }).update({ number });
@@ -187,7 +187,7 @@ export async function applyTicketChanges(trx: Knex.Transaction, actor: Actor, ro
     const tags = normaliseTags(input.tags);
     const current: string[] = await trx('case_tags').where({ case_id: row.id }).orderBy('position').pluck('tag');
     if (tags.join('\u0000') !== current.join('\u0000')) {
-      await replaceTags(trx, row.id, tags);
+      await replaceTags(trx, row, tags);
       history.push(userHistory(row.id, actor, 'tags', current, tags, nowText));
     }
   }
@@ -203,6 +203,7 @@ export async function archiveTicket(db: Knex, actor: Actor, ref: string): Promis
   const nowText = toDbTime(new Date());
   await withTransaction(db, async (trx) => {
     await trx('cases').where({ id: row.id }).update({ archived: true, archived_at: nowText, updated_at: nowText });
+    await trx('case_tags').where({ case_id: row.id }).update({ case_archived: true });
     await insertHistory(trx, [userHistory(row.id, actor, 'archived', false, true, nowText)]);
   });
 }

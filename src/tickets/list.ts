@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
-import { likeContaining } from '../db/like.js';
 import { toDbTime } from '../db/time.js';
 import { ForbiddenError, ValidationError } from '../errors.js';
 import type { Page, PageOf } from '../api/pagination.js';
 import { tagKey } from '../cases/tags.js';
 import { validate } from '../validation.js';
-import { isStaff, visibleTo, type Actor } from './actor.js';
+import { visibleTo, type Actor } from './actor.js';
+import { applySearch } from './search.js';
 import { tagsOf, ticketQuery } from './queries.js';
 import { ticketView, type TicketRow, type TicketView } from './view.js';
 
@@ -29,17 +29,21 @@ const PRIORITY_RANK = "CASE cases.priority WHEN 'low' THEN 1 WHEN 'medium' THEN 
 
 interface SortKey {
   name: string;
-  /** The SQL the rows are ordered by (a column, or the priority's rank). */
+  /** The SQL the rows are ordered by (a column, or the priority's rank), then the tie-breaker. */
   sql: string;
+  idSql: string;
   descending: boolean;
   valueOf(row: TicketRow): string | number;
 }
 
-function sortKey(sort = '-created_at'): SortKey {
+/** With a tag, creation order is read off the tag's rows, which repeat it (one index, no sort). */
+function sortKey(sort = '-created_at', tagged: boolean): SortKey {
   const descending = sort.startsWith('-');
   const name = sort.replace(/^-/, '');
-  if (name === 'priority') return { name: sort, sql: PRIORITY_RANK, descending, valueOf: (row) => ['low', 'medium', 'high', 'urgent'].indexOf(row.priority) + 1 };
-  return { name: sort, sql: `cases.${name}`, descending, valueOf: (row) => row[name as 'created_at' | 'updated_at'] };
+  if (name === 'priority') return { name: sort, sql: PRIORITY_RANK, idSql: 'cases.id', descending, valueOf: (row) => ['low', 'medium', 'high', 'urgent'].indexOf(row.priority) + 1 };
+  const valueOf = (row: TicketRow) => row[name as 'created_at' | 'updated_at'];
+  if (name === 'created_at' && tagged) return { name: sort, sql: 'case_tags.case_created_at', idSql: 'case_tags.case_id', descending, valueOf };
+  return { name: sort, sql: `cases.${name}`, idSql: 'cases.id', descending, valueOf };
 }
 
 interface Cursor {
@@ -63,26 +67,17 @@ function decodeCursor(raw: string, sort: SortKey): Cursor {
 }
 
 /** Applies the filters of DESIGN §5 that need no lookups. */
-function applyFilters(query: Knex.QueryBuilder, filters: TicketListQuery, actor: Actor): void {
+function applyFilters(db: Knex, query: Knex.QueryBuilder, filters: TicketListQuery, actor: Actor): void {
   if (filters.status) query.whereIn('cases.status', filters.status.split(','));
   if (filters.priority) query.whereIn('cases.priority', filters.priority.split(','));
   if (filters.category) query.where('cases.category', filters.category);
   if (filters.source) query.where('cases.source', filters.source);
   if (filters.created_from) query.where('cases.created_at', '>=', toDbTime(new Date(filters.created_from)));
   if (filters.created_to) query.where('cases.created_at', '<', toDbTime(new Date(filters.created_to)));
-  if (filters.tag) query.whereExists((sub) => sub.select(sub.client.raw('1')).from('case_tags').whereRaw('case_tags.case_id = cases.id').where('case_tags.tag_key', tagKey(filters.tag!)));
-  if (filters.archived === 'true') query.where('cases.archived', true);
-  else query.where('cases.archived', false);
-  if (filters.q) {
-    const pattern = likeContaining(filters.q);
-    query.where((q) =>
-      q.whereRaw("cases.subject LIKE ? ESCAPE '!'", [pattern]).orWhereExists((sub) => {
-        sub.select(sub.client.raw('1')).from('messages').whereRaw('messages.case_id = cases.id').whereNull('messages.deleted_at').whereRaw("messages.content LIKE ? ESCAPE '!'", [pattern]);
-        // Internal notes are searched for staff only: a customer must not learn their words by probing.
-        if (!isStaff(actor)) sub.where('messages.visibility', 'public');
-      }),
-    );
-  }
+  const archived = filters.archived === 'true';
+  query.where('cases.archived', archived);
+  if (filters.tag) joinTag(query, filters.tag, archived);
+  if (filters.q) applySearch(db, query, filters.q, actor);
 }
 
 /** People named by the filters, as internal ids (so the index on the id column serves them); -1 matches nobody. */
@@ -99,16 +94,35 @@ async function peopleFilters(db: Knex, filters: TicketListQuery, actor: Actor): 
   return people;
 }
 
+/** Rows after the cursor's; the first condition alone bounds an index range, the rest breaks ties. */
 function afterCursor(query: Knex.QueryBuilder, sort: SortKey, cursor: Cursor): void {
   const op = sort.descending ? '<' : '>';
-  query.where((q) =>
-    q.whereRaw(`${sort.sql} ${op} ?`, [cursor.value]).orWhere((tie) => tie.whereRaw(`${sort.sql} = ?`, [cursor.value]).where('cases.id', op, cursor.id)),
-  );
+  query.whereRaw(`${sort.sql} ${op}= ?`, [cursor.value]);
+  query.where((q) => q.whereRaw(`${sort.sql} ${op} ?`, [cursor.value]).orWhereRaw(`${sort.idSql} ${op} ?`, [cursor.id]));
+}
+
+/**
+ * Counting stops this many matches past the page's offset: an exact count of a million-ticket
+ * backlog would cost more than the page itself, on every page (docs/api.md, "Lists").
+ */
+export const TOTAL_LIMIT = 1000;
+
+/** The tag filter as a join: (case_id, tag_key) is the key of case_tags, so no ticket repeats. */
+function joinTag(query: Knex.QueryBuilder, tag: string, archived: boolean): void {
+  query.join('case_tags', (on) => on.on('case_tags.case_id', 'cases.id').andOnVal('case_tags.tag_key', tagKey(tag)));
+  query.where('case_tags.case_archived', archived);
+}
+
+/** How many rows the query matches, counting no further than `cap`. */
+async function countUpTo(db: Knex, query: Knex.QueryBuilder, cap: number): Promise<number> {
+  const counted = await db.count({ n: '*' }).from(query.select(db.raw('1')).limit(cap).as('matches'));
+  return Number((counted[0] as { n: number | string }).n);
 }
 
 /**
  * GET /tickets: the actor's visible tickets, filtered, sorted (ties broken by id, so pages never
- * overlap), paged by offset or by cursor. `total` counts every match, not the page.
+ * overlap), paged by offset or by cursor. `total` counts every match, not just the page, up to
+ * TOTAL_LIMIT past the offset; `total_exact` says whether it stopped there.
  */
 export async function listTickets(
   db: Knex,
@@ -117,11 +131,11 @@ export async function listTickets(
   page: Page,
   /** One customer's or one agent's tickets (GET /customers/{id}/tickets, /agents/{id}/tickets). */
   of: { customerId?: number; assigneeId?: number } = {},
-): Promise<PageOf<TicketView>> {
+): Promise<PageOf<TicketView> & { total_exact: boolean }> {
   const filters = validate<TicketListQuery>('ticket-list-query.json', rawQuery);
   if (filters.archived === 'true' && actor.role !== 'admin') throw new ForbiddenError('Only admins can list archived tickets', { archived: ['is for admins only'] });
   if (filters.cursor && rawQuery.offset !== undefined) throw new ValidationError('Use either cursor or offset', { offset: ['cannot be combined with cursor'] });
-  const sort = sortKey(filters.sort);
+  const sort = sortKey(filters.sort, filters.tag !== undefined);
 
   const people = await peopleFilters(db, filters, actor);
   // The same conditions for the page and for the count; every column is qualified, so the
@@ -133,23 +147,25 @@ export async function listTickets(
     if (people.customerId !== undefined) query.where('cases.customer_id', people.customerId);
     if (people.assigneeId === null) query.whereNull('cases.assignee_id');
     else if (people.assigneeId !== undefined) query.where('cases.assignee_id', people.assigneeId);
-    applyFilters(query, filters, actor);
+    applyFilters(db, query, filters, actor);
     return query;
   };
 
   const rowsQuery = narrow(ticketQuery(db));
   if (filters.cursor) afterCursor(rowsQuery, sort, decodeCursor(filters.cursor, sort));
   const direction = sort.descending ? 'DESC' : 'ASC';
-  rowsQuery.orderByRaw(`${sort.sql} ${direction}, cases.id ${direction}`).limit(page.limit + 1);
+  rowsQuery.orderByRaw(`${sort.sql} ${direction}, ${sort.idSql} ${direction}`).limit(page.limit + 1);
   if (!filters.cursor) rowsQuery.offset(page.offset);
 
-  const [found, counted] = await Promise.all([rowsQuery as Promise<TicketRow[]>, narrow(db('cases')).count({ n: '*' })]);
+  const countedFrom = filters.cursor ? 0 : page.offset;
+  const [found, counted] = await Promise.all([rowsQuery as Promise<TicketRow[]>, countUpTo(db, narrow(db('cases')), countedFrom + TOTAL_LIMIT + 1)]);
   const rows = found.slice(0, page.limit);
   const tags = await tagsOf(db, rows.map((row) => Number(row.id)));
   const last = rows[rows.length - 1];
   return {
     items: rows.map((row) => ticketView(row, tags.get(Number(row.id)) ?? [])),
-    total: Number((counted[0] as { n: number | string }).n),
+    total: Math.min(counted, countedFrom + TOTAL_LIMIT),
+    total_exact: counted <= countedFrom + TOTAL_LIMIT,
     limit: page.limit,
     offset: filters.cursor ? 0 : page.offset,
     next_cursor: found.length > page.limit && last ? encodeCursor({ sort: sort.name, value: sort.valueOf(last), id: Number(last.id) }) : null,

@@ -26,7 +26,10 @@ beforeAll(async () => {
   }
   // Spread creation times a minute apart, oldest first, so ranges and orders are exact.
   for (const [i, ticket] of made.entries()) {
-    await app.db('cases').where({ uuid: ticket.id }).update({ created_at: `2026-01-01 10:${String(i).padStart(2, '0')}:00.000` });
+    const createdAt = `2026-01-01 10:${String(i).padStart(2, '0')}:00.000`;
+    await app.db('cases').where({ uuid: ticket.id }).update({ created_at: createdAt });
+    // Tag rows repeat the creation time (a tag's list is read in order off them).
+    await app.db('case_tags').whereIn('case_id', app.db('cases').select('id').where({ uuid: ticket.id })).update({ case_created_at: createdAt });
   }
   for (const ticket of made.slice(0, 4)) await call(app, admin, 'POST', `/tickets/${ticket.id}/assign`, { agent_id: agent.user.uuid });
 });
@@ -58,6 +61,29 @@ describe('GET /api/v1/tickets filters', () => {
     expect(ids((await listTickets(app, admin, '?q=refund&limit=100')).items).sort()).toEqual(ids(made.filter((_, i) => i % 6 === 0)).sort());
     expect((await listTickets(app, admin, '?q=%25')).total).toBe(0);
     expect((await listTickets(app, admin, '?q=_')).total).toBe(0);
+  });
+
+  it('needs every word of q, in any order and case', async () => {
+    expect(ids((await listTickets(app, admin, '?q=REQUEST%20refund&limit=100')).items).sort()).toEqual(ids(made.filter((_, i) => i % 6 === 0)).sort());
+    expect((await listTickets(app, admin, '?q=refund%20question')).total).toBe(0);
+  });
+
+  it("lists a tag's tickets newest first, page by page, and keeps archived ones for the admins' archived list", async () => {
+    const web = made.filter((_, i) => i % 3 !== 0).reverse();
+    const seen: Ticket[] = [];
+    let page = await listTickets(app, admin, '?tag=WEB&limit=5');
+    seen.push(...page.items);
+    while (page.next_cursor) {
+      page = await listTickets(app, admin, `?tag=web&limit=5&cursor=${page.next_cursor}`);
+      seen.push(...page.items);
+    }
+    expect(ids(seen)).toEqual(ids(web));
+
+    const archived = await openTicket(app, admin, { subject: 'Soon archived', tags: ['Gone'] });
+    expect((await listTickets(app, admin, '?tag=gone')).total).toBe(1);
+    expect((await call(app, admin, 'DELETE', `/tickets/${archived.id}`)).status).toBe(204);
+    expect((await listTickets(app, admin, '?tag=gone')).total).toBe(0);
+    expect(ids((await listTickets(app, admin, '?tag=gone&archived=true')).items)).toEqual([archived.id]);
   });
 
   it('sorts by priority, ties by id, both ways', async () => {

@@ -25,6 +25,7 @@ export interface Ticket {
 }
 
 export interface TicketPage {
+  total_exact: boolean;
   items: Ticket[];
   total: number;
   limit: number;

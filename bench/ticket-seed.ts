@@ -1,0 +1,109 @@
+/**
+ * A large, realistic backlog for the tickets bench: written straight into MySQL with multi-row
+ * inserts (the API would take hours for a million tickets). Old tickets are mostly closed, recent
+ * ones open; priorities, categories, tags and words are skewed the way a support desk's are.
+ */
+import { randomUUID } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import { toDbTime } from '../src/db/time.js';
+import { mysqlTarget } from './database.js';
+import { seededRandom } from './payloads.js';
+
+export interface SeedPlan {
+  tickets: number;
+  agents: number;
+  customers: number;
+  /** One ticket in this many has messages. */
+  messagesEvery: number;
+  days: number;
+}
+
+const BATCH = 2000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+// 5,000 made-up words, drawn with a long tail as real text is: a few words everywhere, most rare.
+const SYLLABLES = [['ac', 'be', 'co', 'da', 'el', 'fo', 'gu', 'hi', 'in', 'jo'], ['ram', 'sel', 'tor', 'vin', 'lum', 'dex', 'pon', 'cas', 'mir', 'quo'], ['a', 'e', 'i', 'o', 'u'], ['', 'n', 'r', 's', 't', 'x', 'l', 'm', 'k', 'p']];
+const VOCABULARY = SYLLABLES.reduce<string[]>((words, part) => words.flatMap((word) => part.map((syllable) => word + syllable)), ['']);
+const TAGS = Array.from({ length: 40 }, (_, i) => `tag-${i}`);
+const RECENT_STATUSES = ['open', 'open', 'open', 'open', 'open', 'assigned', 'assigned', 'in_progress', 'in_progress', 'in_progress', 'in_progress', 'in_progress', 'waiting', 'waiting', 'waiting', 'resolved', 'resolved', 'resolved', 'reopened', 'closed'];
+const OLD_STATUSES = [...Array<string>(17).fill('closed'), 'resolved', 'rejected', 'waiting'];
+const PRIORITIES = [...Array<string>(30).fill('low'), ...Array<string>(45).fill('medium'), ...Array<string>(18).fill('high'), ...Array<string>(7).fill('urgent')];
+const CATEGORIES = [...Array<string>(8).fill('technical'), ...Array<string>(5).fill('billing'), ...Array<string>(5).fill('general'), ...Array<string>(2).fill('feature_request')];
+const DUE_HOURS: Record<string, [number, number]> = { urgent: [1, 4], high: [4, 24], medium: [8, 72], low: [24, 168] };
+
+/** A word of middling frequency: in about 2,000 subjects and 2,500 messages of a million tickets. */
+export const SEARCH_WORD = VOCABULARY[500]!;
+
+async function insertRows(conn: mysql.Connection, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+  if (rows.length > 0) await conn.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ?`, [rows]);
+}
+
+/** Users 1 (admin@bench.test), 2 … agents+1 (agent0@bench.test …), then the customers. */
+async function seedUsers(conn: mysql.Connection, plan: SeedPlan, now: string): Promise<void> {
+  const rows: unknown[][] = [[1, randomUUID(), 'admin', 'admin@bench.test', now, now]];
+  for (let i = 0; i < plan.agents; i++) rows.push([2 + i, randomUUID(), 'agent', `agent${i}@bench.test`, now, now]);
+  for (let i = 0; i < plan.customers; i++) rows.push([2 + plan.agents + i, randomUUID(), 'customer', `customer${i}@bench.test`, now, now]);
+  for (let i = 0; i < rows.length; i += BATCH) await insertRows(conn, 'users', ['id', 'uuid', 'role', 'email', 'created_at', 'updated_at'], rows.slice(i, i + BATCH));
+}
+
+/** Seeds `plan.tickets` tickets, their tags and (for one in `messagesEvery`) messages. */
+export async function seedTickets(url: string, plan: SeedPlan, progress: (done: number) => void): Promise<void> {
+  const target = mysqlTarget(url);
+  const conn = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database });
+  const random = seededRandom(7);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  const words = (n: number) => Array.from({ length: n }, () => VOCABULARY[Math.floor(random() ** 3 * VOCABULARY.length)]).join(' ');
+  const end = Date.now() - HOUR;
+  const start = end - plan.days * DAY;
+  try {
+    await conn.query('SET unique_checks = 0, foreign_key_checks = 0');
+    await seedUsers(conn, plan, toDbTime(new Date()));
+    const firstCustomerId = 2 + plan.agents;
+    const counters = new Map<string, number>();
+    let messageId = 1;
+    for (let from = 0; from < plan.tickets; from += BATCH) {
+      const cases: unknown[][] = [];
+      const tags: unknown[][] = [];
+      const messages: unknown[][] = [];
+      for (let i = from; i < Math.min(from + BATCH, plan.tickets); i++) {
+        const id = i + 1;
+        const createdMs = start + Math.floor(((end - start) * i) / plan.tickets);
+        const created = new Date(createdMs);
+        const day = toDbTime(created).slice(0, 10).replaceAll('-', '');
+        const serial = (counters.get(day) ?? 0) + 1;
+        counters.set(day, serial);
+        const recent = end - createdMs < 30 * DAY;
+        const status = pick(recent ? RECENT_STATUSES : OLD_STATUSES);
+        const priority = pick(PRIORITIES);
+        const [firstHours, resolveHours] = DUE_HOURS[priority]!;
+        const assignee = status === 'open' ? null : 2 + Math.floor(random() * plan.agents);
+        const done = status === 'resolved' || status === 'closed' || status === 'rejected' ? toDbTime(new Date(createdMs + random() * 3 * DAY)) : null;
+        const archived = random() < 0.01;
+        cases.push([
+          id, randomUUID(), `TICK-${day}-${String(serial).padStart(4, '0')}`, pick(['api', 'api', 'email-system', 'email-system', 'import']),
+          words(6), `${words(20)}.`, status, priority, pick(CATEGORIES), firstCustomerId + Math.floor(random() * plan.customers), assignee,
+          toDbTime(new Date(createdMs + firstHours * HOUR)), toDbTime(new Date(createdMs + resolveHours * HOUR)),
+          done, status === 'closed' ? done : null, archived, toDbTime(created), done ?? toDbTime(created),
+        ]);
+        const tagCount = 1 + Math.floor(random() * 3);
+        const chosen = new Set(Array.from({ length: tagCount }, () => TAGS[Math.floor(random() ** 2 * TAGS.length)]!));
+        [...chosen].forEach((tag, position) => tags.push([id, position, tag, tag, archived, toDbTime(created)]));
+        if (i % plan.messagesEvery === 0) {
+          const count = 1 + Math.floor(random() * 4);
+          for (let m = 0; m < count; m++) {
+            const at = toDbTime(new Date(createdMs + (m + 1) * HOUR));
+            messages.push([messageId++, id, randomUUID(), m % 2 === 0 ? 'inbound' : 'outbound', random() < 0.2 ? 'internal' : 'public', `${words(40)}.`, at, at]);
+          }
+        }
+      }
+      await insertRows(conn, 'cases', ['id', 'uuid', 'number', 'source', 'subject', 'description', 'status', 'priority', 'category', 'customer_id', 'assignee_id', 'first_response_due_at', 'resolution_due_at', 'resolved_at', 'closed_at', 'archived', 'created_at', 'updated_at'], cases);
+      await insertRows(conn, 'case_tags', ['case_id', 'position', 'tag', 'tag_key', 'case_archived', 'case_created_at'], tags);
+      await insertRows(conn, 'messages', ['id', 'case_id', 'uuid', 'direction', 'visibility', 'content', 'created_at', 'received_at'], messages);
+      progress(Math.min(from + BATCH, plan.tickets));
+    }
+    await insertRows(conn, 'ticket_counters', ['day', 'last_value'], [...counters]);
+  } finally {
+    await conn.end();
+  }
+}
