@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import type { Knex } from 'knex';
 import { readPage } from '../src/api/pagination.js';
 import { createTokenSigner } from '../src/auth/tokens.js';
-import { createDb } from '../src/db/connect.js';
+import { createDb, ensureDatabaseExists } from '../src/db/connect.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { createLogger } from '../src/logger.js';
 import type { Actor } from '../src/tickets/actor.js';
@@ -46,10 +46,11 @@ const scenarios = (agentUuid: string, deepCursor: string): Scenario[] => [
 /** Seeds the backlog, or reuses the one already there: seeding a million tickets takes minutes. */
 async function prepare(db: Knex): Promise<void> {
   let present = 0;
+  await ensureDatabaseExists(mysqlTarget(settings.databaseUrl));
   try {
     present = Number(((await db('cases').count({ n: '*' })) as Array<{ n: number }>)[0]!.n);
   } catch {
-    // no database yet
+    // no tables yet
   }
   if (present === settings.tickets && !settings.reseed) {
     console.log(`reusing the ${present} tickets in ${mysqlTarget(settings.databaseUrl).database} (BENCH_RESEED=1 to seed anew)`);
