@@ -105,10 +105,8 @@ function measure(url: string, path: string, token: string, seconds: number): Pro
 export async function runTicketsBench(): Promise<void> {
   console.log(`tickets bench: GET /api/v1/tickets over ${settings.tickets} tickets, ${settings.connections} connections, ${settings.seconds} s per filter`);
   const db = createDb({ database: mysqlTarget(settings.databaseUrl), dbPoolMax: 4 }, createLogger('warn'));
-  const server = await (async () => {
-    await prepare(db);
-    return startServer('casehub', 'src/main.js', 3903, { DATABASE_URL: settings.databaseUrl, LOG_LEVEL: 'warn', ROLE: 'api', JWT_SECRET });
-  })();
+  await prepare(db);
+  const server = await startServer('casehub', 'src/main.js', 3903, { DATABASE_URL: settings.databaseUrl, LOG_LEVEL: 'warn', ROLE: 'api', JWT_SECRET });
   try {
     const signer = createTokenSigner(JWT_SECRET);
     const admin = await actorByEmail(db, 'admin@bench.test');

@@ -105,7 +105,7 @@ function afterCursor(query: Knex.QueryBuilder, sort: SortKey, cursor: Cursor): v
  * Counting stops this many matches past the page's offset: an exact count of a million-ticket
  * backlog would cost more than the page itself, on every page (docs/api.md, "Lists").
  */
-export const TOTAL_LIMIT = 1000;
+const TOTAL_LIMIT = 1000;
 
 /** The tag filter as a join: (case_id, tag_key) is the key of case_tags, so no ticket repeats. */
 function joinTag(query: Knex.QueryBuilder, tag: string, archived: boolean): void {
@@ -153,21 +153,23 @@ export async function listTickets(
 
   const rowsQuery = narrow(ticketQuery(db));
   if (filters.cursor) afterCursor(rowsQuery, sort, decodeCursor(filters.cursor, sort));
+  else rowsQuery.offset(page.offset);
   const direction = sort.descending ? 'DESC' : 'ASC';
   rowsQuery.orderByRaw(`${sort.sql} ${direction}, ${sort.idSql} ${direction}`).limit(page.limit + 1);
-  if (!filters.cursor) rowsQuery.offset(page.offset);
 
-  const countedFrom = filters.cursor ? 0 : page.offset;
-  const [found, counted] = await Promise.all([rowsQuery as Promise<TicketRow[]>, countUpTo(db, narrow(db('cases')), countedFrom + TOTAL_LIMIT + 1)]);
+  // A cursor page counts from the start of the list.
+  const offset = filters.cursor ? 0 : page.offset;
+  const countLimit = offset + TOTAL_LIMIT;
+  const [found, counted] = await Promise.all([rowsQuery as Promise<TicketRow[]>, countUpTo(db, narrow(db('cases')), countLimit + 1)]);
   const rows = found.slice(0, page.limit);
   const tags = await tagsOf(db, rows.map((row) => Number(row.id)));
   const last = rows[rows.length - 1];
   return {
     items: rows.map((row) => ticketView(row, tags.get(Number(row.id)) ?? [])),
-    total: Math.min(counted, countedFrom + TOTAL_LIMIT),
-    total_exact: counted <= countedFrom + TOTAL_LIMIT,
+    total: Math.min(counted, countLimit),
+    total_exact: counted <= countLimit,
     limit: page.limit,
-    offset: filters.cursor ? 0 : page.offset,
+    offset,
     next_cursor: found.length > page.limit && last ? encodeCursor({ sort: sort.name, value: sort.valueOf(last), id: Number(last.id) }) : null,
   };
 }

@@ -103,6 +103,18 @@ describe('migrations', () => {
     expect(await db('cases').where({ integration_id: integrationId, case_uid: 'abc ' }).first('case_uid')).toEqual({ case_uid: 'abc ' });
   });
 
+  it("fill the tag rows' copies of their ticket's creation time and archived flag for tickets already there", async () => {
+    const [, listIndexes] = migrations.find(([name]) => name === '20261121_0014_ticket_list_indexes')!;
+    await listIndexes.down(db);
+    const archivedAt = '2025-05-05 05:05:05.000';
+    await db('cases').insert({ uuid: crypto.randomUUID(), source: 'test', subject: 'old', status: 'closed', priority: 'low', archived: true, created_at: archivedAt, updated_at: archivedAt });
+    const { id } = (await db('cases').where({ subject: 'old' }).first('id')) as { id: number };
+    await db('case_tags').insert({ case_id: id, position: 0, tag: 'Legacy', tag_key: 'legacy' });
+    await listIndexes.up(db);
+    const row = (await db('case_tags').where({ case_id: id }).first('case_created_at', 'case_archived')) as { case_created_at: string; case_archived: number | boolean };
+    expect({ createdAt: row.case_created_at, archived: Boolean(row.case_archived) }).toEqual({ createdAt: archivedAt, archived: true });
+  });
+
   it('go down completely and up again', async () => {
     const reverted = await rollbackAll(db);
     expect(reverted).toHaveLength(migrations.length);
