@@ -13,6 +13,7 @@ import * as settings from './20261121_0011_settings.js';
 import * as loginThrottle from './20261121_0012_login_throttle.js';
 import * as ticketSlaPause from './20261121_0013_ticket_sla_pause.js';
 import * as ticketListIndexes from './20261121_0014_ticket_list_indexes.js';
+import * as slaClocks from './20261121_0015_sla_clocks.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -38,4 +39,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121_0012_login_throttle', loginThrottle],
   ['20261121_0013_ticket_sla_pause', ticketSlaPause],
   ['20261121_0014_ticket_list_indexes', ticketListIndexes],
+  ['20261121_0015_sla_clocks', slaClocks],
 ];

@@ -14,6 +14,7 @@ import { ingestRouter } from './ingest/routes.js';
 import { CreationBatcher } from './ingest/creation-batcher.js';
 import type { TokenSigner } from './auth/tokens.js';
 import type { Registry } from 'prom-client';
+import { Notifier } from './mail/notifications.js';
 
 export interface AppDeps {
   config: Config;
@@ -44,7 +45,7 @@ export function buildRouter({ config, db, signer, logger }: AppDeps, registry: R
   const ingest = { db, logger, batcher: new CreationBatcher(db, logger) };
   const router = new Router();
   router.use(opsRouter(db, registry).routes());
-  router.use(apiRouter({ config, db, signer, ingest }).routes());
+  router.use(apiRouter({ config, db, signer, ingest, notifier: new Notifier(config.publicUrl) }).routes());
   router.use(ingestRouter({ ...ingest, bodyLimitBytes: config.bodyLimitBytes }).routes());
   return router;
 }

@@ -4,6 +4,8 @@ import { rollbackAll } from './db/migrate.js';
 import { describeDatabase, loadConfigOrExit, openDatabase } from './startup.js';
 import { createAdmin } from './users/bootstrap-admin.js';
 import { createLogger } from './logger.js';
+import { JOBS } from './workers/jobs.js';
+import { workerDeps } from './workers/start.js';
 
 const USAGE = `Usage: casehub <command> [options]
 
@@ -12,6 +14,7 @@ Commands:
   migrate --rollback      revert every migration (drops all Casehub tables)
   create-admin --email E [--password P]
                           create an admin account; without a password one is generated and printed
+  worker run-once JOB     run one scheduled job now and print what it did (${Object.keys(JOBS).join(', ')})
 
 Configuration comes from the environment (DATABASE_URL and the rest; see README.md).
 `;
@@ -58,6 +61,26 @@ const commands: Record<string, Command> = {
       console.log(`Created admin ${result.email}`);
       if (result.generatedPassword) console.log(`Generated password: ${result.generatedPassword}`);
     } finally {
+      await db.destroy();
+    }
+    return 0;
+  },
+
+  async worker(args) {
+    const [action, name] = args;
+    const job = name === undefined ? undefined : JOBS[name];
+    if (action !== 'run-once' || job === undefined) {
+      console.error(`Usage: casehub worker run-once JOB, where JOB is one of ${Object.keys(JOBS).join(', ')}`);
+      return 2;
+    }
+    const config = loadConfigOrExit(process.env);
+    const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+    const { db } = await openDatabase(config, logger);
+    const deps = workerDeps(db, config, logger);
+    try {
+      console.log(JSON.stringify({ job: name, ...(await job.run(deps)) }));
+    } finally {
+      deps.mailer.close();
       await db.destroy();
     }
     return 0;

@@ -27,6 +27,15 @@ export interface Config {
   readonly trustProxy: boolean;
   /** Unset: a secret generated once and kept in the database (see src/settings.ts). */
   readonly jwtSecret: string | undefined;
+  /** Where links in mail point: the address people reach this installation at. */
+  readonly publicUrl: string;
+  /** Unset: mail is written as .eml files under `mailDir` instead of sent. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly mailDir: string;
+  readonly mailMaxAttempts: number;
+  /** How long a sender may take over a batch before another sender may take it over. */
+  readonly mailClaimSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -46,7 +55,7 @@ export class ConfigError extends Error {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-const SECRETS = new Set(['ADMIN_PASSWORD', 'JWT_SECRET']);
+const SECRETS = new Set(['ADMIN_PASSWORD', 'JWT_SECRET', 'SMTP_URL']);
 
 /** Reads one variable: the default when unset or empty, else the parsed value or a ConfigError. */
 function read<T>(env: Env, name: string, fallback: T, parse: (raw: string) => T | undefined, expectation: string): T {
@@ -109,6 +118,22 @@ export function parseDatabaseUrl(raw: string): DatabaseTarget | undefined {
   };
 }
 
+function urlWith(protocols: readonly string[]) {
+  return (raw: string): string | undefined => {
+    try {
+      return protocols.includes(new URL(raw).protocol) ? raw.replace(/\/+$/, '') : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** `Name <address>` or a bare address. */
+function mailbox(raw: string): string | undefined {
+  const address = /<([^<>]+)>\s*$/.exec(raw)?.[1] ?? raw;
+  return EMAIL.test(address.trim()) ? raw : undefined;
+}
+
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/casehub.sqlite';
 
 export function loadConfig(env: Env): Config {
@@ -127,8 +152,9 @@ export function loadConfig(env: Env): Config {
     (raw) => (raw.length >= 12 ? raw : undefined),
     'at least 12 characters',
   );
+  const port = read(env, 'PORT', 3000, integerIn(0, 65535), 'an integer from 0 to 65535');
   return Object.freeze({
-    port: read(env, 'PORT', 3000, integerIn(0, 65535), 'an integer from 0 to 65535'),
+    port,
     host: read(env, 'HOST', '0.0.0.0', (raw) => raw, 'a host name or address'),
     role: read<Role>(env, 'ROLE', 'all', oneOf(['api', 'worker', 'all'] as const), 'one of api, worker, all'),
     database: Object.freeze(database),
@@ -148,5 +174,11 @@ export function loadConfig(env: Env): Config {
     classifyLogDir: read<string | undefined>(env, 'CLASSIFY_LOG_DIR', undefined, (raw) => raw, 'a directory path'),
     trustProxy: read(env, 'TRUST_PROXY', false, boolean, 'true or false'),
     jwtSecret: read<string | undefined>(env, 'JWT_SECRET', undefined, (raw) => (raw.length >= 32 ? raw : undefined), 'at least 32 characters'),
+    publicUrl: read(env, 'PUBLIC_URL', `http://localhost:${port}`, urlWith(['http:', 'https:']), 'an http:// or https:// URL'),
+    smtpUrl: read<string | undefined>(env, 'SMTP_URL', undefined, urlWith(['smtp:', 'smtps:']), 'an smtp:// or smtps:// URL'),
+    mailFrom: read(env, 'MAIL_FROM', 'Casehub <casehub@localhost>', mailbox, 'an address, or Name <address>'),
+    mailDir: read(env, 'MAIL_DIR', './data/mail', (raw) => raw, 'a directory path'),
+    mailMaxAttempts: read(env, 'MAIL_MAX_ATTEMPTS', 5, integerIn(1, 50), 'an integer from 1 to 50'),
+    mailClaimSeconds: read(env, 'MAIL_CLAIM_SECONDS', 120, integerIn(5, 3600), 'an integer from 5 to 3600 (seconds)'),
   });
 }

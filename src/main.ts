@@ -3,6 +3,7 @@ import { createLogger } from './logger.js';
 import { closeGracefully, createServer, listen } from './http/server.js';
 import { describeDatabase, loadConfigOrExit, openDatabase, tokenSigner } from './startup.js';
 import { ensureAdmin } from './users/bootstrap-admin.js';
+import { startWorkers } from './workers/start.js';
 
 // In-flight requests get this long to finish after SIGTERM before their connections are cut.
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -33,11 +34,14 @@ async function main(): Promise<void> {
     logger.info({ port, role: config.role }, `listening on http://localhost:${port}`);
   }
 
+  const workers = config.role === 'api' ? undefined : startWorkers(db, config, logger);
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    await workers?.stop();
     if (server) await closeGracefully(server, SHUTDOWN_GRACE_MS);
     await db.destroy();
     logger.info('stopped');

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { customersForSenders, senderKey } from '../customers/match.js';
 import { toDbTime } from '../db/time.js';
-import { deadlinesFrom, loadSlaPolicies } from '../sla/deadlines.js';
+import { newTicketClocks } from '../sla/clocks.js';
+import { loadSlaPolicies } from '../sla/deadlines.js';
+import { now as clockNow } from '../time/clock.js';
 import type { CaseInput, MessageInput } from './inputs.js';
 import type { CaseRow } from './repository.js';
 import { earliestOutbound, externalFields, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
@@ -23,7 +25,9 @@ async function insertAll(trx: Knex.Transaction, table: string, rows: readonly ob
   for (let i = 0; i < rows.length; i += CHUNK) await trx(table).insert(rows.slice(i, i + CHUNK));
 }
 
-function caseRow(item: NewCase, customerId: number | null, deadlines: ReturnType<typeof deadlinesFrom>, status: string, priority: string, now: string): Omit<CaseRow, 'id'> {
+type SlaColumns = ReturnType<typeof newTicketClocks>;
+
+function caseRow(item: NewCase, customerId: number | null, clocks: SlaColumns, status: string, priority: string, now: string): Omit<CaseRow, 'id'> & SlaColumns {
   const { integration, input, messages } = item;
   const firstResponse = earliestOutbound(messages);
   return {
@@ -42,7 +46,7 @@ function caseRow(item: NewCase, customerId: number | null, deadlines: ReturnType
     external_updated_at: input.updated.micros,
     extra_fields: json(input.extra),
     first_response_at: firstResponse ? toDbTime(firstResponse) : null,
-    ...deadlines,
+    ...clocks,
     archived: false,
     created_at: toDbTime(input.created.date),
     updated_at: now,
@@ -57,7 +61,7 @@ function caseRow(item: NewCase, customerId: number | null, deadlines: ReturnType
  * open and medium), with SLA deadlines measured from its own `created`.
  */
 export async function createCases(trx: Knex.Transaction, items: readonly NewCase[]): Promise<WriteResult[]> {
-  const now = new Date();
+  const now = clockNow();
   const nowText = toDbTime(now);
   const firstInbound = items.map((item) => item.messages.find((m) => m.direction === 'inbound')?.from);
   const [customers, policies] = await Promise.all([customersForSenders(trx, firstInbound), loadSlaPolicies(trx)]);
@@ -67,7 +71,9 @@ export async function createCases(trx: Knex.Transaction, items: readonly NewCase
     const priority = priorityFromExternal(item.input.priority) ?? 'medium';
     const email = senderKey(firstInbound[i]);
     const customerId = (email ? customers.get(email) : undefined) ?? null;
-    return caseRow(item, customerId, deadlinesFrom(policies.get(priority), item.input.created.date), status, priority, nowText);
+    const firstResponse = earliestOutbound(item.messages);
+    const clocks = newTicketClocks(policies.get(priority), item.input.created.date, status, firstResponse ? toDbTime(firstResponse) : null, now);
+    return caseRow(item, customerId, clocks, status, priority, nowText);
   });
   await insertAll(trx, 'cases', rows);
   const ids = new Map<string, number>();

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import { toDbTime } from '../db/time.js';
 import { customerForSender } from '../customers/match.js';
-import { slaDeadlines } from '../sla/deadlines.js';
+import { clockChanges, type ClockEvent } from '../sla/clocks.js';
+import { loadSlaPolicies } from '../sla/deadlines.js';
+import { now as clockNow } from '../time/clock.js';
 import { createCases } from './create-cases.js';
 import { mergeCustomFields, type CustomField } from './custom-fields.js';
 import type { CaseInput, CasePatch, MessageInput } from './inputs.js';
@@ -17,6 +19,7 @@ import {
   updateCase,
   type CaseRow,
   type HistoryEntry,
+  type StoredCase,
 } from './repository.js';
 import { earliestOutbound, externalFields, fromJson, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
 import { priorityFromExternal, statusFromExternal } from './vocabulary.js';
@@ -31,7 +34,7 @@ export type { IntegrationRef, WriteResult };
 async function mergeMessages(
   trx: Knex.Transaction,
   integration: IntegrationRef,
-  row: CaseRow,
+  row: StoredCase,
   messages: readonly MessageInput[],
 ): Promise<number> {
   const unique = uniqueByUid(messages);
@@ -39,8 +42,10 @@ async function mergeMessages(
   const fresh = unique.filter((m) => !present.has(m.messageUid));
   if (fresh.length === 0) return 0;
 
-  const nowText = toDbTime(new Date());
-  const changes: Partial<CaseRow> = { updated_at: nowText };
+  const now = clockNow();
+  const nowText = toDbTime(now);
+  const changes: Partial<StoredCase> = { updated_at: nowText };
+  const clockEvent: ClockEvent = {};
   const history: HistoryEntry[] = [];
   const inbound = fresh.find((m) => m.direction === 'inbound');
   if (row.customer_id === null && inbound) {
@@ -48,11 +53,13 @@ async function mergeMessages(
     if (customerId !== undefined) changes.customer_id = row.customer_id = customerId;
   }
   const firstResponse = earliestOutbound(fresh);
-  if (row.first_response_at === null && firstResponse) changes.first_response_at = row.first_response_at = toDbTime(firstResponse);
+  if (firstResponse) clockEvent.firstResponseAt = toDbTime(firstResponse);
   if (row.status === 'waiting' && inbound) {
     history.push(historyEntry(row.id, integration, 'status', row.status, 'in_progress', nowText));
-    changes.status = row.status = 'in_progress';
+    changes.status = clockEvent.status = 'in_progress';
   }
+  Object.assign(changes, clockChanges(row, clockEvent, now));
+  Object.assign(row, changes);
   await insertMessages(trx, fresh.map((m) => messageRow(row.id, m, row.customer_id, nowText)));
   await updateCase(trx, row.id, changes);
   await insertHistory(trx, history);
@@ -66,13 +73,15 @@ async function mergeMessages(
 async function applyFields(
   trx: Knex.Transaction,
   integration: IntegrationRef,
-  row: CaseRow,
+  row: StoredCase,
   fields: Partial<CaseRow>,
   tags: string[] | undefined,
   customFields: CustomField[] | undefined,
 ): Promise<boolean> {
-  const nowText = toDbTime(new Date());
-  const changes: Partial<CaseRow> = {};
+  const now = clockNow();
+  const nowText = toDbTime(now);
+  const changes: Partial<StoredCase> = {};
+  const clockEvent: ClockEvent = {};
   for (const [key, value] of Object.entries(fields) as Array<[keyof CaseRow, unknown]>) {
     if (row[key] !== value) (changes as Record<string, unknown>)[key] = value;
   }
@@ -81,7 +90,7 @@ async function applyFields(
     const status = statusFromExternal(changes.external_status);
     if (status && status !== row.status) {
       history.push(historyEntry(row.id, integration, 'status', row.status, status, nowText));
-      changes.status = status;
+      changes.status = clockEvent.status = status;
     }
   }
   if ('external_priority' in changes) {
@@ -89,7 +98,7 @@ async function applyFields(
     if (priority && priority !== row.priority) {
       history.push(historyEntry(row.id, integration, 'priority', row.priority, priority, nowText));
       changes.priority = priority;
-      Object.assign(changes, await slaDeadlines(trx, priority, new Date(row.created_at.replace(' ', 'T') + 'Z')));
+      clockEvent.priorityPolicy = (await loadSlaPolicies(trx)).get(priority);
     }
   }
   if ('subject' in changes) history.push(historyEntry(row.id, integration, 'subject', row.subject, changes.subject!, nowText));
@@ -103,7 +112,7 @@ async function applyFields(
     await replaceCustomFields(trx, row.id, customFields);
     changed = true;
   }
-  if (changed) await updateCase(trx, row.id, { ...changes, updated_at: nowText });
+  if (changed) await updateCase(trx, row.id, { ...changes, ...clockChanges(row, clockEvent, now), updated_at: nowText });
   await insertHistory(trx, history);
   return changed;
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { forUpdate } from '../db/transaction.js';
+import type { SlaClocks } from '../sla/clocks.js';
 import type { CustomField } from './custom-fields.js';
 import { tagRows, type TaggedTicket } from './tags.js';
 
@@ -30,6 +31,9 @@ export interface CaseRow {
   created_at: string;
   updated_at: string;
 }
+
+/** A case as read back whole, SLA clocks included. */
+export type StoredCase = CaseRow & SlaClocks;
 
 export interface MessageRow {
   id: number;
@@ -66,15 +70,15 @@ export interface HistoryEntry {
 }
 
 /** The integration's case, locked for the rest of the transaction so concurrent writes to it queue up. */
-export function findIntegrationCaseForUpdate(trx: Knex.Transaction, integrationId: number, caseUid: string): Promise<CaseRow | undefined> {
-  return forUpdate(trx, trx<CaseRow>('cases').where({ integration_id: integrationId, case_uid: caseUid })).first();
+export function findIntegrationCaseForUpdate(trx: Knex.Transaction, integrationId: number, caseUid: string): Promise<StoredCase | undefined> {
+  return forUpdate(trx, trx<StoredCase>('cases').where({ integration_id: integrationId, case_uid: caseUid })).first();
 }
 
 export function findIntegrationCase(db: Knex, integrationId: number, caseUid: string): Promise<CaseRow | undefined> {
   return db<CaseRow>('cases').where({ integration_id: integrationId, case_uid: caseUid }).first();
 }
 
-export async function updateCase(trx: Knex.Transaction, id: number, changes: Partial<CaseRow>): Promise<void> {
+export async function updateCase(trx: Knex.Transaction, id: number, changes: Partial<StoredCase>): Promise<void> {
   await trx('cases').where({ id }).update(changes);
 }
 

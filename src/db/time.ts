@@ -11,3 +11,8 @@ export function fromDbTime(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   return new Date(value.replace(' ', 'T') + 'Z').toISOString();
 }
+
+/** Milliseconds since the epoch of a stored time. */
+export function dbTimeMs(value: string): number {
+  return Date.parse(value.replace(' ', 'T') + 'Z');
+}

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { deleteOlderThan } from '../db/purge.js';
 import { fromDbTime, toDbTime } from '../db/time.js';
 
 export interface IngestLogRow {
@@ -54,14 +55,9 @@ export function findIngestLogEntry(db: Knex, integrationId: number, id: number):
   return db<IngestLogRow>('ingest_log').where({ integration_id: integrationId, id }).first();
 }
 
-/** Deletes entries received before `cutoff`, in bounded batches so no lock is held for long. Answers how many. */
-export async function purgeIngestLog(db: Knex, cutoff: Date, batchSize = 1000): Promise<number> {
-  let purged = 0;
-  for (;;) {
-    const ids: number[] = await db('ingest_log').where('received_at', '<', toDbTime(cutoff)).orderBy('id').limit(batchSize).pluck('id');
-    if (ids.length === 0) return purged;
-    purged += await db('ingest_log').whereIn('id', ids).delete();
-  }
+/** Deletes entries received before `cutoff`, in bounded batches. Answers how many. */
+export function purgeIngestLog(db: Knex, cutoff: Date, batchSize = 1000): Promise<number> {
+  return deleteOlderThan(db, 'ingest_log', 'id', 'received_at', cutoff, batchSize);
 }
 
 export function entryView(row: Omit<IngestLogRow, 'raw_body'> & { raw_body?: Buffer | null }) {

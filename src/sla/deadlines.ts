@@ -23,8 +23,3 @@ export function deadlinesFrom(policy: SlaPolicy | undefined, openedAt: Date): Sl
   const at = (minutes: number) => toDbTime(new Date(openedAt.getTime() + minutes * 60_000));
   return { first_response_due_at: at(policy.first_response_minutes), resolution_due_at: at(policy.resolution_minutes) };
 }
-
-/** The first-response and resolution deadlines of a ticket of this priority opened at `openedAt`. */
-export async function slaDeadlines(db: Knex, priority: string, openedAt: Date): Promise<SlaDeadlines> {
-  return deadlinesFrom((await loadSlaPolicies(db)).get(priority), openedAt);
-}

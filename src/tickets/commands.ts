@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { customerForSender } from '../customers/match.js';
-import { fromDbTime, toDbTime } from '../db/time.js';
+import { dbTimeMs, toDbTime } from '../db/time.js';
 import { forUpdate, withTransaction } from '../db/transaction.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { insertHistory, replaceTags, type HistoryEntry } from '../cases/repository.js';
 import { normaliseTags } from '../cases/tags.js';
 import { allocateTicketNumbers } from '../cases/ticket-number.js';
 import type { Priority, Status } from '../cases/vocabulary.js';
-import { deadlinesFrom, loadSlaPolicies } from '../sla/deadlines.js';
+import type { Notifier } from '../mail/notifications.js';
+import { clockChanges, newTicketClocks, type ClockEvent } from '../sla/clocks.js';
+import { loadSlaPolicies } from '../sla/deadlines.js';
+import { now as clockNow } from '../time/clock.js';
 import { visibleTo, type Actor } from './actor.js';
 import { resolveAssignee, type AssignTo } from './assignment.js';
 import { assertMaySet } from './fields.js';
@@ -61,16 +64,17 @@ async function customerFor(trx: Knex.Transaction, actor: Actor, body: TicketCrea
 }
 
 /** POST /tickets: a new ticket from the API, numbered and given SLA deadlines in one transaction. */
-export async function createTicket(db: Knex, actor: Actor, body: TicketCreate): Promise<string> {
+export async function createTicket(db: Knex, notifier: Notifier, actor: Actor, body: TicketCreate): Promise<string> {
   assertMaySet(actor, 'create', body);
   if (body.customer_id !== undefined && body.customer_email !== undefined) {
     throw new ValidationError('Give customer_id or customer_email, not both', { customer_email: ['cannot be combined with customer_id'] });
   }
   return withTransaction(db, async (trx) => {
-    const now = new Date();
+    const now = clockNow();
     const nowText = toDbTime(now);
     const priority = priorityOf(body.priority) ?? 'medium';
     const policies = await loadSlaPolicies(trx);
+    const customerId = await customerFor(trx, actor, body);
     const uuid = randomUUID();
     await trx('cases').insert({
       uuid,
@@ -82,37 +86,27 @@ export async function createTicket(db: Knex, actor: Actor, body: TicketCreate): 
       priority_source: body.priority ? 'user' : null,
       category: body.category ?? null,
       category_source: body.category ? 'user' : null,
-      customer_id: await customerFor(trx, actor, body),
-      ...deadlinesFrom(policies.get(priority), now),
+      customer_id: customerId,
+      ...newTicketClocks(policies.get(priority), now, 'open', null, now),
       created_at: nowText,
       updated_at: nowText,
     });
     const caseId = Number((await trx('cases').where({ uuid }).first('id')).id);
     await replaceTags(trx, { id: caseId, created_at: nowText, archived: false }, normaliseTags(body.tags));
     await insertHistory(trx, [userHistory(caseId, actor, 'created', null, 'open', nowText)]);
-    const [number] = await allocateTicketNumbers(trx, now, 1);
+    const [number] = (await allocateTicketNumbers(trx, now, 1)) as [string];
     await trx('cases').where({ id: caseId }).update({ number });
+    await notifier.ticketCreated(trx, { id: caseId, number, subject: body.subject.trim(), customer_id: customerId, assignee_id: null }, uuid);
     return uuid;
   });
 }
 
-/** Leaving `waiting`: the paused time is added to the resolution deadline and remembered. */
-function resumeClock(row: TicketRow, now: Date, changes: Record<string, unknown>): void {
-  if (!row.sla_paused_at) return;
-  const paused = now.getTime() - Date.parse(fromDbTime(row.sla_paused_at)!);
-  changes.sla_paused_ms = Number(row.sla_paused_ms) + paused;
-  changes.sla_paused_at = null;
-  if (row.resolution_due_at) changes.resolution_due_at = toDbTime(new Date(Date.parse(fromDbTime(row.resolution_due_at)!) + paused));
-}
-
-/** What a status change sets besides the status: clocks, and the resolution comment. */
-function statusEffects(row: TicketRow, to: Status, comment: string | null | undefined, now: Date, changes: Record<string, unknown>): void {
+/** What a status change sets besides the status and the SLA clocks: its timestamps, and the resolution comment. */
+function statusEffects(to: Status, comment: string | null | undefined, now: Date, changes: Record<string, unknown>): void {
   const nowText = toDbTime(now);
   if (comment !== undefined && to !== 'resolved' && to !== 'rejected') {
     throw new ValidationError('A resolution comment goes with resolving or rejecting', { resolution_comment: ['is only allowed with status resolved or rejected'] });
   }
-  if (row.status === 'waiting') resumeClock(row, now, changes);
-  if (to === 'waiting') changes.sla_paused_at = nowText;
   if (to === 'resolved') changes.resolved_at = nowText;
   if (to === 'closed') changes.closed_at = nowText;
   if (to === 'reopened') Object.assign(changes, { resolved_at: null, closed_at: null });
@@ -125,8 +119,8 @@ function statusEffects(row: TicketRow, to: Status, comment: string | null | unde
  * workflow; a priority change moves the SLA deadlines; assigning an open or reopened ticket
  * makes it `assigned`. Fields the actor's role may not set were refused before this.
  */
-export async function changeTicket(db: Knex, actor: Actor, ref: string, input: TicketChanges): Promise<void> {
-  await withTransaction(db, async (trx) => applyTicketChanges(trx, actor, await lockVisibleTicket(trx, actor, ref), input));
+export async function changeTicket(db: Knex, notifier: Notifier, actor: Actor, ref: string, input: TicketChanges): Promise<void> {
+  await withTransaction(db, async (trx) => applyTicketChanges(trx, notifier, actor, await lockVisibleTicket(trx, actor, ref), input));
 }
 
 /** The ticket the actor may see, locked until the transaction ends; 404 otherwise. */
@@ -138,10 +132,11 @@ export async function lockVisibleTicket(trx: Knex.Transaction, actor: Actor, ref
 }
 
 /** `changeTicket` inside a transaction the caller holds, on a row it locked. */
-export async function applyTicketChanges(trx: Knex.Transaction, actor: Actor, row: TicketRow, input: TicketChanges): Promise<void> {
-  const now = new Date();
+export async function applyTicketChanges(trx: Knex.Transaction, notifier: Notifier, actor: Actor, row: TicketRow, input: TicketChanges): Promise<void> {
+  const now = clockNow();
   const nowText = toDbTime(now);
   const changes: Record<string, unknown> = {};
+  const clockEvent: ClockEvent = {};
   const history: HistoryEntry[] = [];
   const set = (field: keyof TicketRow, value: unknown, label: string = field) => {
     if (row[field] === value) return;
@@ -159,18 +154,16 @@ export async function applyTicketChanges(trx: Knex.Transaction, actor: Actor, ro
   if (priority !== undefined && priority !== row.priority) {
     set('priority', priority);
     changes.priority_source = 'user';
-    const deadlines = deadlinesFrom((await loadSlaPolicies(trx)).get(priority), new Date(fromDbTime(row.created_at)!));
-    changes.first_response_due_at = deadlines.first_response_due_at;
-    changes.resolution_due_at = deadlines.resolution_due_at && toDbTime(new Date(Date.parse(fromDbTime(deadlines.resolution_due_at)!) + Number(row.sla_paused_ms)));
+    clockEvent.priorityPolicy = (await loadSlaPolicies(trx)).get(priority);
   }
   let status = row.status as Status;
   if (input.status !== undefined && input.status !== status) {
-    assertTransition(status, input.status, row.closed_at ? new Date(fromDbTime(row.closed_at)!) : null, now);
-    statusEffects(row, input.status, input.resolution_comment, now, changes);
+    assertTransition(status, input.status, row.closed_at ? new Date(dbTimeMs(row.closed_at)) : null, now);
+    statusEffects(input.status, input.resolution_comment, now, changes);
     set('status', input.status);
     status = input.status;
   } else if (input.resolution_comment !== undefined) {
-    statusEffects(row, status, input.resolution_comment, now, changes);
+    statusEffects(status, input.resolution_comment, now, changes);
   }
   if (input.assignee !== undefined) {
     const assignee = await resolveAssignee(trx, actor, input.assignee);
@@ -192,17 +185,29 @@ export async function applyTicketChanges(trx: Knex.Transaction, actor: Actor, ro
     }
   }
   if (Object.keys(changes).length === 0 && history.length === 0) return;
+  if (status !== row.status) clockEvent.status = status;
+  Object.assign(changes, clockChanges(row, clockEvent, now));
   await trx('cases').where({ id: row.id }).update({ ...changes, updated_at: nowText });
   await insertHistory(trx, history);
+  await notifyChanges(trx, notifier, actor, row, changes, nowText);
+}
+
+/** The mails a change causes: to the new assignee, and to the customer when the status moved. */
+async function notifyChanges(trx: Knex.Transaction, notifier: Notifier, actor: Actor, row: TicketRow, changes: Record<string, unknown>, at: string): Promise<void> {
+  const ticket = { ...row, ...changes } as TicketRow;
+  if (changes.assignee_id) await notifier.assigned(trx, ticket, ticket.assignee_id!, actor.id, at);
+  if (changes.status) await notifier.statusChanged(trx, ticket, ticket.status, (changes.resolution_comment as string | null | undefined) ?? null, actor.id, at);
 }
 
 /** DELETE /tickets/{id}: admins archive; the ticket is hidden from lists and kept. */
 export async function archiveTicket(db: Knex, actor: Actor, ref: string): Promise<void> {
   const row = await findVisibleTicket(db, actor, ref);
   if (row.archived) return;
-  const nowText = toDbTime(new Date());
+  const nowText = toDbTime(clockNow());
   await withTransaction(db, async (trx) => {
-    await trx('cases').where({ id: row.id }).update({ archived: true, archived_at: nowText, updated_at: nowText });
+    // An archived ticket's clocks are no longer watched.
+    const unwatched = { first_response_check_at: null, resolution_check_at: null };
+    await trx('cases').where({ id: row.id }).update({ archived: true, archived_at: nowText, updated_at: nowText, ...unwatched });
     await trx('case_tags').where({ case_id: row.id }).update({ case_archived: true });
     await insertHistory(trx, [userHistory(row.id, actor, 'archived', false, true, nowText)]);
   });

@@ -7,6 +7,9 @@ import { ForbiddenError, NotFoundError } from '../errors.js';
 import { isStaff, type Actor } from './actor.js';
 import { applyTicketChanges, lockVisibleTicket } from './commands.js';
 import { findVisibleTicket } from './queries.js';
+import { clockChanges } from '../sla/clocks.js';
+import type { Notifier } from '../mail/notifications.js';
+import { now as clockNow } from '../time/clock.js';
 
 interface MessageListRow {
   uuid: string;
@@ -63,13 +66,14 @@ export async function listMessages(db: Knex, actor: Actor, ref: string, page: Pa
  * ticket's first response; a customer's are inbound, public only, and move a waiting ticket
  * back to in progress (the SLA clock resumes). One transaction with the ticket locked.
  */
-export async function postMessage(db: Knex, actor: Actor, ref: string, body: { content: string; visibility?: 'public' | 'internal' }): Promise<MessageView> {
+export async function postMessage(db: Knex, notifier: Notifier, actor: Actor, ref: string, body: { content: string; visibility?: 'public' | 'internal' }): Promise<MessageView> {
   const visibility = body.visibility ?? 'public';
   if (visibility === 'internal' && !isStaff(actor)) throw new ForbiddenError('Customers cannot write internal notes', { visibility: ['may not be internal for a customer'] });
   return withTransaction(db, async (trx) => {
     const ticket = await lockVisibleTicket(trx, actor, ref);
     const author = (await trx('users').where({ id: actor.id }).first('email', 'first_name', 'last_name')) as { email: string | null; first_name: string; last_name: string };
-    const now = toDbTime(new Date());
+    const at = clockNow();
+    const now = toDbTime(at);
     const uuid = randomUUID();
     const row = {
       case_id: ticket.id,
@@ -85,9 +89,11 @@ export async function postMessage(db: Knex, actor: Actor, ref: string, body: { c
     } as const;
     await trx('messages').insert(row);
     if (isStaff(actor) && visibility === 'public' && ticket.first_response_at === null) {
-      await trx('cases').where({ id: ticket.id }).update({ first_response_at: now });
+      await trx('cases').where({ id: ticket.id }).update(clockChanges(ticket, { firstResponseAt: now }, at));
+      ticket.first_response_at = now;
     }
-    if (!isStaff(actor) && ticket.status === 'waiting') await applyTicketChanges(trx, actor, ticket, { status: 'in_progress' });
+    if (isStaff(actor) && visibility === 'public') await notifier.publicReply(trx, ticket, { uuid, content: body.content, authorName: row.from_name }, actor.id);
+    if (!isStaff(actor) && ticket.status === 'waiting') await applyTicketChanges(trx, notifier, actor, ticket, { status: 'in_progress' });
     else await trx('cases').where({ id: ticket.id }).update({ updated_at: now });
     return messageView(ticket.uuid, { ...row, author_uuid: actor.uuid });
   });

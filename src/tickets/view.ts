@@ -1,29 +1,22 @@
-import { fromDbTime, toDbTime } from '../db/time.js';
+import { fromDbTime } from '../db/time.js';
 import type { CaseRow } from '../cases/repository.js';
+import type { SlaClocks } from '../sla/clocks.js';
+import { slaView } from '../sla/view.js';
+import { now as clockNow } from '../time/clock.js';
 
 /** A ticket row as the list and single-read queries select it: the case plus its people's public ids. */
-export interface TicketRow extends CaseRow {
+export interface TicketRow extends CaseRow, SlaClocks {
   resolution_comment: string | null;
   resolved_at: string | null;
   closed_at: string | null;
-  sla_paused_at: string | null;
-  sla_paused_ms: number | string;
-  first_response_breached_at: string | null;
-  resolution_breached_at: string | null;
   archived: number | boolean;
   customer_uuid: string | null;
   customer_email: string | null;
   assignee_uuid: string | null;
 }
 
-/** Past its deadline: breached on record, or late now, or answered after it. */
-function breached(due: string | null, doneAt: string | null, recordedAt: string | null, now: Date): boolean {
-  if (recordedAt) return true;
-  if (!due) return false;
-  return (doneAt ?? toDbTime(now)) > due;
-}
-
-export function ticketView(row: TicketRow, tags: readonly string[], now = new Date()) {
+export function ticketView(row: TicketRow, tags: readonly string[], now = clockNow()) {
+  const sla = slaView(row, now);
   return {
     id: row.uuid,
     number: row.number,
@@ -45,11 +38,8 @@ export function ticketView(row: TicketRow, tags: readonly string[], now = new Da
     resolved_at: fromDbTime(row.resolved_at),
     first_response_due_at: fromDbTime(row.first_response_due_at),
     resolution_due_at: fromDbTime(row.resolution_due_at),
-    sla_breached: {
-      first_response: breached(row.first_response_due_at, row.first_response_at, row.first_response_breached_at, now),
-      // A resolved ticket's clock stopped when it was resolved; a waiting one's is paused.
-      resolution: breached(row.resolution_due_at, row.resolved_at ?? row.sla_paused_at, row.resolution_breached_at, now),
-    },
+    sla_breached: { first_response: sla.first_response.state === 'breached', resolution: sla.resolution.state === 'breached' },
+    sla,
     archived: Boolean(row.archived),
   };
 }
