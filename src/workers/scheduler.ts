@@ -15,12 +15,13 @@ export function startSchedules(deps: WorkerDeps, jobs = JOBS): Schedules {
   const tasks: ScheduledTask[] = Object.entries(jobs).map(([name, job]) =>
     cron.schedule(
       job.schedule,
-      async () => {
+      async (context) => {
+        const fire = context.date.toISOString();
         try {
           const result = await job.run(deps);
-          deps.logger.debug({ job: name, result }, 'job ran');
+          deps.logger.debug({ job: name, fire, result }, 'job ran');
         } catch (err) {
-          deps.logger.error({ job: name, err }, 'job failed');
+          deps.logger.error({ job: name, fire, err }, 'job failed');
         }
       },
       { name, noOverlap: true, distributed: true, runCoordinator: coordinator, distributedLease: job.leaseMs },

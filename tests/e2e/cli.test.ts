@@ -76,6 +76,19 @@ describe('casehub CLI', () => {
     expect(result.stderr).toContain(message);
   });
 
+  it('worker run-once runs a job and prints what it did; an unknown job is refused with exit 2', async () => {
+    const sla = await cli('worker', 'run-once', 'sla');
+    expect(sla.code).toBe(0);
+    expect(JSON.parse(sla.stdout)).toEqual({ job: 'sla', warnings: 0, breaches: 0 });
+    const automations = await cli('worker', 'run-once', 'automations');
+    expect(JSON.parse(automations.stdout)).toMatchObject({ job: 'automations', closed: 0 });
+    for (const args of [['worker', 'run-once', 'nap'], ['worker', 'run-once'], ['worker', 'start', 'sla']]) {
+      const refused = await cli(...args);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('Usage: casehub worker run-once JOB, where JOB is one of sla, email, automations');
+    }
+  });
+
   it('migrate --rollback removes every table', async () => {
     const result = await cli('migrate', '--rollback');
     expect(result.code).toBe(0);

@@ -56,6 +56,16 @@ describe('the built service', () => {
     expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^shutting down/), 'stopped']));
   });
 
+  it('starts the workers with ROLE=all (saying where mail goes) and not with ROLE=api', async () => {
+    const all = await startOnce({ MAIL_DIR: '/tmp/casehub-e2e-mail' });
+    const started = await all.running.waitForLog(/^workers started/);
+    expect(started).toMatchObject({ jobs: ['sla', 'email', 'automations'], mail: '.eml files in /tmp/casehub-e2e-mail' });
+    await stop(all.running);
+    const api = await startOnce({ ROLE: 'api' });
+    await stop(api.running);
+    expect(api.running.stdout()).not.toContain('workers started');
+  });
+
   it('logs JSON lines with the request id of each request', async () => {
     const { running, baseUrl } = await startOnce({});
     await fetch(baseUrl + '/health', { headers: { 'X-Request-Id': 'e2e-trace-1' } });

@@ -25,7 +25,7 @@ export interface TestSmtp {
 }
 
 /** A real SMTP server on a loopback port (no TLS, no auth), as the mail sender meets it in production. */
-export async function startSmtp(options: { port?: number; parse?: boolean } = {}): Promise<TestSmtp> {
+export async function startSmtp(options: { port?: number; parse?: boolean; delayMs?: number } = {}): Promise<TestSmtp> {
   const state = { received: [] as ReceivedMail[], messageIds: [] as string[], mode: 'accept' as SmtpMode };
   const server = new SMTPServer({
     authOptional: true,
@@ -36,7 +36,9 @@ export async function startSmtp(options: { port?: number; parse?: boolean } = {}
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
+      stream.on('end', () => void answer());
+      const answer = async () => {
+        if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
         if (state.mode !== 'accept') {
           const refusal = Object.assign(new Error(state.mode === 'temporary-failure' ? 'Mailbox busy, try later' : 'No such user here'), {
             responseCode: state.mode === 'temporary-failure' ? 451 : 550,
@@ -57,7 +59,7 @@ export async function startSmtp(options: { port?: number; parse?: boolean } = {}
           });
           callback();
         }, callback);
-      });
+      };
     },
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
