@@ -7,6 +7,7 @@ import type { Notifier } from '../mail/notifications.js';
 import { purgeIngestLog } from '../ingest/log-queries.js';
 import { now } from '../time/clock.js';
 import type { TicketRow } from '../tickets/view.js';
+import { drain } from './drain.js';
 
 export interface AutomationsDeps {
   db: Knex;
@@ -39,19 +40,15 @@ async function closeResolved(trx: Knex.Transaction, notifier: Notifier, id: numb
 
 async function closeResolvedTickets(db: Knex, notifier: Notifier, at: Date): Promise<number> {
   let closed = 0;
-  let after = 0;
-  for (;;) {
-    const ids: number[] = await db('cases')
-      .where({ archived: false, status: 'resolved' })
-      .where('resolved_at', '<=', toDbTime(new Date(at.getTime() - CLOSE_RESOLVED_AFTER_MS)))
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(BATCH)
-      .pluck('id');
-    for (const id of ids) if (await withTransaction(db, (trx) => closeResolved(trx, notifier, Number(id), at))) closed++;
-    if (ids.length < BATCH) return closed;
-    after = Number(ids[ids.length - 1]);
-  }
+  const resolvedBefore = toDbTime(new Date(at.getTime() - CLOSE_RESOLVED_AFTER_MS));
+  await drain(
+    () => db('cases').where({ archived: false, status: 'resolved' }).where('resolved_at', '<=', resolvedBefore).limit(BATCH).pluck('id'),
+    BATCH,
+    async (id) => {
+      if (await withTransaction(db, (trx) => closeResolved(trx, notifier, id, at))) closed++;
+    },
+  );
+  return closed;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Notifier } from '../mail/notifications.js';
 import { checkTimes, dueAt, isRunning, SLA_METRICS, warningPoint, type SlaClocks, type SlaMetric } from '../sla/clocks.js';
 import { now } from '../time/clock.js';
 import type { TicketRow } from '../tickets/view.js';
+import { drain } from './drain.js';
 
 export interface SlaRun {
   warnings: number;
@@ -44,22 +45,20 @@ async function checkClock(trx: Knex.Transaction, notifier: Notifier, id: number,
   run[level === 'breach' ? 'breaches' : 'warnings']++;
 }
 
-/** The `sla` job: every clock whose check time has come, in batches, each ticket in its own transaction. */
+/**
+ * The `sla` job: every clock whose check time has come, oldest first, each ticket in its own
+ * transaction. Checking a clock moves its check time past `at` (or clears it), so the next
+ * batch holds new tickets; one that comes back unchanged means another instance holds it.
+ */
 export async function checkSlaClocks(db: Knex, notifier: Notifier, at: Date = now()): Promise<SlaRun> {
   const run: SlaRun = { warnings: 0, breaches: 0 };
   for (const metric of SLA_METRICS) {
-    let after = 0;
-    for (;;) {
-      const ids: number[] = await db('cases')
-        .where(`${metric}_check_at`, '<=', toDbTime(at))
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(BATCH)
-        .pluck('id');
-      for (const id of ids) await withTransaction(db, (trx) => checkClock(trx, notifier, Number(id), metric, at, run));
-      if (ids.length < BATCH) break;
-      after = Number(ids[ids.length - 1]);
-    }
+    const column = `${metric}_check_at`;
+    await drain(
+      () => db('cases').where(column, '<=', toDbTime(at)).orderBy(column).limit(BATCH).pluck('id'),
+      BATCH,
+      (id) => withTransaction(db, (trx) => checkClock(trx, notifier, id, metric, at, run)),
+    );
   }
   return run;
 }
