@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { customersForSenders, senderKey } from '../customers/match.js';
 import { toDbTime } from '../db/time.js';
-import { newTicketClocks } from '../sla/clocks.js';
+import { newTicketClocks, SLA_METRICS } from '../sla/clocks.js';
 import { loadSlaPolicies } from '../sla/deadlines.js';
 import { now as clockNow } from '../time/clock.js';
 import type { CaseInput, MessageInput } from './inputs.js';
@@ -96,6 +96,9 @@ export async function createCases(trx: Knex.Transaction, items: readonly NewCase
     added.push(unique.length);
     for (const m of unique) messages.push(messageRow(caseId, m, row.customer_id, nowText));
     history.push(historyEntry(caseId, item.integration, 'created', null, row.status, nowText));
+    for (const metric of SLA_METRICS) {
+      if (row[`${metric}_breached_at`]) history.push({ ...historyEntry(caseId, item.integration, `sla_${metric}`, null, 'breached', nowText), actor_type: 'system' });
+    }
   });
   await insertAll(trx, 'case_tags', tags);
   await insertAll(trx, 'case_custom_fields', fields);

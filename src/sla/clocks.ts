@@ -77,8 +77,13 @@ export function newTicketClocks(policy: SlaPolicy | undefined, created: Date, st
     first_response_breached_at: null,
     resolution_breached_at: null,
   };
-  const { first_response_due_at, resolution_due_at, sla_paused_at, finished_at } = clocks;
-  return { first_response_due_at, resolution_due_at, sla_paused_at, finished_at, ...checkTimes(clocks) };
+  // A backdated ticket that arrives already late is breached on arrival: recorded, not alerted
+  // (an integration replaying last year's cases must not page every admin).
+  for (const metric of SLA_METRICS) {
+    if (isRunning(clocks, metric) && dbTimeMs(dueAt(clocks, metric)!) <= now.getTime()) clocks[`${metric}_breached_at`] = toDbTime(now);
+  }
+  const { first_response_due_at, resolution_due_at, sla_paused_at, finished_at, first_response_breached_at, resolution_breached_at } = clocks;
+  return { first_response_due_at, resolution_due_at, sla_paused_at, finished_at, first_response_breached_at, resolution_breached_at, ...checkTimes(clocks) };
 }
 
 export interface ClockEvent {

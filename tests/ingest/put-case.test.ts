@@ -72,7 +72,12 @@ describe('PUT /v1/case', () => {
       source: crm.name,
     });
     const history = await app.db('case_history').where({ case_id: row.id }).select('field', 'to_value', 'actor_type', 'note');
-    expect(history).toEqual([{ field: 'created', to_value: 'open', actor_type: 'integration', note: crm.name }]);
+    // Created in 2024, so both SLA clocks were breached before it arrived: recorded at once.
+    expect(history).toEqual([
+      { field: 'created', to_value: 'open', actor_type: 'integration', note: crm.name },
+      { field: 'sla_first_response', to_value: 'breached', actor_type: 'system', note: crm.name },
+      { field: 'sla_resolution', to_value: 'breached', actor_type: 'system', note: crm.name },
+    ]);
 
     // The same sender on another case is the same customer.
     const again = caseBody({ messages: [message({ from: { name: 'Ada', email: 'ada@example.org', id: 'a1' } })] });

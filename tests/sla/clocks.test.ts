@@ -117,7 +117,7 @@ describe('SLA deadlines', () => {
     expect([row.first_response_warned_at, row.first_response_breached_at, row.resolution_warned_at, row.resolution_breached_at]).toEqual([null, null, null, null]);
   });
 
-  it('measures a backdated ingested case from its own created time', async () => {
+  it('measures a backdated ingested case from its own created time, recording a breach it arrives with', async () => {
     const crm = await newIntegration(app);
     const caseUid = uid();
     at(0);
@@ -128,8 +128,13 @@ describe('SLA deadlines', () => {
     const view = await read(ticket);
     expect(hoursAfterT0(view.first_response_due_at)).toBe(-1);
     expect(view.sla.first_response).toMatchObject({ state: 'breached', remaining_seconds: -3600 });
-    await checkSlaClocks(app.db, notifier, at(0));
+    // Late on arrival: recorded on the ticket and in history, but not alerted by mail.
     expect((await app.db('cases').where({ uuid: ticket.id }).first()).first_response_breached_at).not.toBeNull();
+    expect((await historyOf(ticket)).filter((h) => h.field.startsWith('sla_')).map((h) => [h.field, h.to])).toEqual([['sla_first_response', 'breached']]);
+    await checkSlaClocks(app.db, notifier, at(0.1));
+    expect(await mailsFor(ticket)).toEqual([]);
+    // The resolution clock (due at 21 h) is still watched.
+    expect(view.sla.resolution).toMatchObject({ state: 'running', remaining_seconds: 21 * 3600 });
   });
 });
 
