@@ -27,13 +27,6 @@ async function main(): Promise<void> {
   }
 
   const server = config.role === 'worker' ? undefined : createServer(createApp({ config, db, logger, signer: await tokenSigner(db, config) }));
-  if (server) {
-    await listen(server, config.port, config.host);
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ port, role: config.role }, `listening on http://localhost:${port}`);
-  }
-
   const workers = config.role === 'api' ? undefined : startWorkers(db, config, logger);
 
   let stopping = false;
@@ -47,8 +40,16 @@ async function main(): Promise<void> {
     logger.info('stopped');
     logger.flush();
   };
+  // Before listening: once "listening" is logged, a SIGTERM always gets the graceful stop.
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  if (server) {
+    await listen(server, config.port, config.host);
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ port, role: config.role }, `listening on http://localhost:${port}`);
+  }
 }
 
 main().catch((err: unknown) => {

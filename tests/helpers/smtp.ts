@@ -62,6 +62,10 @@ export async function startSmtp(options: { port?: number; parse?: boolean; delay
       };
     },
   });
+  // A client killed mid-conversation resets its connection; that is the test's doing, not a failure.
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNRESET') throw err;
+  });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return Object.assign(state, {
