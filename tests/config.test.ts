@@ -55,6 +55,12 @@ describe('loadConfig', () => {
     ['ADMIN_PASSWORD', 'short', 'at least 12 characters'],
     ['INGEST_LOG_DAYS', '0', 'an integer from 1 to 3650'],
     ['DB_POOL_MAX', '1.5', 'an integer from 1 to 200'],
+    ['PUBLIC_URL', 'support.example.com', 'an http:// or https:// URL'],
+    ['PUBLIC_URL', 'ftp://example.com', 'an http:// or https:// URL'],
+    ['SMTP_URL', 'mail.example.com:25', 'an smtp:// or smtps:// URL'],
+    ['MAIL_FROM', 'Support <nowhere>', 'an address, or Name <address>'],
+    ['MAIL_MAX_ATTEMPTS', '0', 'an integer from 1 to 50'],
+    ['MAIL_CLAIM_SECONDS', '2', 'an integer from 5 to 3600'],
   ])('rejects %s=%j naming the variable and what it expects', (variable, value, expectation) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(
@@ -66,6 +72,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADMIN_PASSWORD: 'hunter2-ish' })).toThrow(
       /^Invalid configuration: ADMIN_PASSWORD must be at least 12 characters$/,
     );
+    expect(() => loadConfig({ SMTP_URL: 'http://user:s3cret@mail' })).toThrow(/^Invalid configuration: SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL$/);
+  });
+
+  it('reads the mail settings, with a link base from the port by default', () => {
+    expect(loadConfig({ PORT: '8080' })).toMatchObject({ publicUrl: 'http://localhost:8080', smtpUrl: undefined, mailFrom: 'Casehub <casehub@localhost>', mailMaxAttempts: 5, mailClaimSeconds: 120 });
+    const config = loadConfig({ PUBLIC_URL: 'https://help.example.com/', SMTP_URL: 'smtps://u:p@mail.example.com:465', MAIL_FROM: 'Help <help@example.com>' });
+    expect(config).toMatchObject({ publicUrl: 'https://help.example.com', smtpUrl: 'smtps://u:p@mail.example.com:465', mailFrom: 'Help <help@example.com>' });
   });
 });
 

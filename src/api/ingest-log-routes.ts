@@ -6,7 +6,7 @@ import { handleIngest, INGEST_ROUTES, type IngestDeps, type IngestRoute } from '
 import { entryView, findIngestLogEntry, listIngestLog, type IngestLogFilter } from '../ingest/log-queries.js';
 import { getIntegration } from '../integrations/service.js';
 import { authenticate, requireRole } from './authenticate.js';
-import { readPage } from './pagination.js';
+import { offsetPage, readPage } from './pagination.js';
 
 const OUTCOMES = ['created', 'updated', 'unchanged', 'stale', 'no_case'];
 
@@ -49,7 +49,7 @@ export function ingestLogRouter(db: Knex, signer: TokenSigner, ingest: IngestDep
     const integration = await getIntegration(db, ctx.params.id!);
     const page = readPage(ctx.query);
     const { rows, total } = await listIngestLog(db, integration.id, readFilter(ctx.query), page.limit, page.offset);
-    ctx.body = { items: rows.map(entryView), total, ...page, next_cursor: null };
+    ctx.body = offsetPage(rows.map(entryView), total, page);
   });
 
   router.get('/:entryId', async (ctx) => {

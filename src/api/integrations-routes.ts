@@ -13,7 +13,7 @@ import {
 import { listIntegrations } from '../integrations/repository.js';
 import { validate } from '../validation.js';
 import { authenticate, requireRole } from './authenticate.js';
-import { readPage } from './pagination.js';
+import { offsetPage, readPage } from './pagination.js';
 
 /** /api/v1/integrations: admins create and manage the API keys integrations push cases with. */
 export function integrationsRouter(db: Knex, signer: TokenSigner): Router {
@@ -29,7 +29,7 @@ export function integrationsRouter(db: Knex, signer: TokenSigner): Router {
   router.get('/', async (ctx) => {
     const page = readPage(ctx.query);
     const { rows, total } = await listIntegrations(db, page.limit, page.offset);
-    ctx.body = { items: rows.map(toView), total, ...page, next_cursor: null };
+    ctx.body = offsetPage(rows.map(toView), total, page);
   });
 
   router.get('/:id', async (ctx) => {

@@ -11,6 +11,11 @@ export interface PageOf<T> extends Page {
   next_cursor: string | null;
 }
 
+/** A list answered by `limit`/`offset` (DESIGN §5 list shape; no cursor). */
+export function offsetPage<T>(items: T[], total: number, page: Page): PageOf<T> {
+  return { items, total, ...page, next_cursor: null };
+}
+
 const NON_NEGATIVE_INTEGER = /^\d{1,9}$/;
 
 /**

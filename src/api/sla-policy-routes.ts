@@ -4,6 +4,7 @@ import type { TokenSigner } from '../auth/tokens.js';
 import type { SlaPolicy } from '../sla/deadlines.js';
 import { changeSlaPolicy, listSlaPolicies } from '../sla/policies.js';
 import { validate } from '../validation.js';
+import { offsetPage } from './pagination.js';
 import { authenticate, requireRole } from './authenticate.js';
 
 /** /api/v1/sla-policies: admins read and change the targets per priority. */
@@ -13,7 +14,7 @@ export function slaPolicyRouter(db: Knex, signer: TokenSigner): Router {
 
   router.get('/', async (ctx) => {
     const items = await listSlaPolicies(db);
-    ctx.body = { items, total: items.length, limit: items.length, offset: 0, next_cursor: null };
+    ctx.body = offsetPage(items, items.length, { limit: items.length, offset: 0 });
   });
 
   router.put('/:priority', async (ctx) => {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { countRows } from '../db/count.js';
 import { deleteOlderThan } from '../db/purge.js';
 import { fromDbTime, toDbTime } from '../db/time.js';
 
@@ -44,11 +45,11 @@ function filtered(db: Knex, integrationId: number, filter: IngestLogFilter): Kne
 
 /** Newest first; bodies are left out of lists (they can be megabytes each). */
 export async function listIngestLog(db: Knex, integrationId: number, filter: IngestLogFilter, limit: number, offset: number) {
-  const [rows, count] = await Promise.all([
+  const [rows, total] = await Promise.all([
     filtered(db, integrationId, filter).select(LIST_COLUMNS).orderBy('id', 'desc').limit(limit).offset(offset),
-    filtered(db, integrationId, filter).count({ n: '*' }),
+    countRows(filtered(db, integrationId, filter)),
   ]);
-  return { rows: rows as Omit<IngestLogRow, 'raw_body'>[], total: Number((count[0] as { n: number | string }).n) };
+  return { rows: rows as Omit<IngestLogRow, 'raw_body'>[], total };
 }
 
 export function findIngestLogEntry(db: Knex, integrationId: number, id: number): Promise<IngestLogRow | undefined> {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { Page, PageOf } from '../api/pagination.js';
+import { countRows } from '../db/count.js';
+import { offsetPage, type Page, type PageOf } from '../api/pagination.js';
 import { fromDbTime, toDbTime } from '../db/time.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { now } from '../time/clock.js';
@@ -43,24 +44,24 @@ export type MailView = ReturnType<typeof mailView>;
 /** GET /admin/outbox: newest first, optionally of one status. */
 export async function listOutbox(db: Knex, status: MailStatus | undefined, page: Page): Promise<PageOf<MailView>> {
   const filtered = () => (status ? db('mail_outbox').where('mail_outbox.status', status) : db('mail_outbox'));
-  const [rows, counted] = await Promise.all([
+  const [rows, total] = await Promise.all([
     filtered()
       .leftJoin('cases', 'cases.id', 'mail_outbox.case_id')
       .orderBy('mail_outbox.id', 'desc')
       .limit(page.limit)
       .offset(page.offset)
       .select('mail_outbox.*', 'cases.uuid as ticket_id') as Promise<OutboxListRow[]>,
-    filtered().count({ n: '*' }),
+    countRows(filtered()),
   ]);
-  return { items: rows.map(mailView), total: Number((counted[0] as { n: number | string }).n), ...page, next_cursor: null };
+  return offsetPage(rows.map(mailView), total, page);
 }
 
 /** POST /admin/outbox/{id}/retry: a failed mail goes back in the queue with a fresh set of attempts. */
 export async function retryMail(db: Knex, id: string): Promise<MailView> {
-  const found = /^\d{1,18}$/.test(id) ? await db('mail_outbox').where({ id }).first('status') : undefined;
-  if (!found) throw new NotFoundError('No such mail');
+  if (!/^\d{1,18}$/.test(id)) throw new NotFoundError('No such mail');
   const requeued = await db('mail_outbox').where({ id, status: 'failed' }).update({ status: 'queued', attempts: 0, next_attempt_at: toDbTime(now()), claim_token: null });
-  if (requeued === 0) throw new ConflictError(`Only a failed mail can be retried; this one is ${found.status as string}`);
-  const row = await db('mail_outbox').leftJoin('cases', 'cases.id', 'mail_outbox.case_id').where('mail_outbox.id', id).first('mail_outbox.*', 'cases.uuid as ticket_id');
-  return mailView(row as OutboxListRow);
+  const row = (await db('mail_outbox').leftJoin('cases', 'cases.id', 'mail_outbox.case_id').where('mail_outbox.id', id).first('mail_outbox.*', 'cases.uuid as ticket_id')) as OutboxListRow | undefined;
+  if (!row) throw new NotFoundError('No such mail');
+  if (requeued === 0) throw new ConflictError(`Only a failed mail can be retried; this one is ${row.status}`);
+  return mailView(row);
 }

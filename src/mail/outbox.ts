@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { toDbTime } from '../db/time.js';
 import { now } from '../time/clock.js';
@@ -17,6 +17,14 @@ export interface OutgoingMail {
 
 /** RFC 5322 caps a line at 998 characters; the subject is one. */
 const SUBJECT_MAX = 900;
+/** The unique index's width (utf8mb4 in MySQL). */
+const KEY_MAX = 191;
+
+/** One mail per cause and recipient; a long address is hashed so that keys never collide by truncation. */
+function idempotencyKey(mail: OutgoingMail): string {
+  const key = `${mail.key}:${mail.to}`;
+  return key.length <= KEY_MAX ? key : `${mail.key.slice(0, 100)}:${createHash('sha256').update(mail.to).digest('hex')}`;
+}
 
 /**
  * Queues mails in the caller's transaction: they are sent only if it commits, and never lost
@@ -26,7 +34,7 @@ export async function queueMail(trx: Knex.Transaction, mails: readonly OutgoingM
   if (mails.length === 0) return;
   const at = toDbTime(now());
   const rows = mails.map((mail) => ({
-    idempotency_key: `${mail.key}:${mail.to}`.slice(0, 191),
+    idempotency_key: idempotencyKey(mail),
     kind: mail.kind,
     case_id: mail.caseId,
     to_address: mail.to,

@@ -3,13 +3,12 @@ import { toDbTime } from '../db/time.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { PRIORITIES, type Priority } from '../cases/vocabulary.js';
 import { now } from '../time/clock.js';
-import type { SlaPolicy } from './deadlines.js';
+import { loadSlaPolicies, type SlaPolicy } from './deadlines.js';
 
 /** GET /sla-policies: the targets of every priority, most urgent first. */
 export async function listSlaPolicies(db: Knex): Promise<SlaPolicy[]> {
-  const rows: SlaPolicy[] = await db('sla_policies').select('priority', 'first_response_minutes', 'resolution_minutes');
   const rank = (p: string) => PRIORITIES.indexOf(p as Priority);
-  return rows.sort((a, b) => rank(b.priority) - rank(a.priority));
+  return [...(await loadSlaPolicies(db)).values()].sort((a, b) => rank(b.priority) - rank(a.priority));
 }
 
 /**

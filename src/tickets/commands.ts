@@ -76,7 +76,7 @@ export async function createTicket(db: Knex, notifier: Notifier, actor: Actor, b
     const policies = await loadSlaPolicies(trx);
     const customerId = await customerFor(trx, actor, body);
     const uuid = randomUUID();
-    await trx('cases').insert({
+    const [caseId] = (await trx('cases').insert({
       uuid,
       source: 'api',
       subject: body.subject.trim(),
@@ -90,8 +90,7 @@ export async function createTicket(db: Knex, notifier: Notifier, actor: Actor, b
       ...newTicketClocks(policies.get(priority), now, 'open', null, now),
       created_at: nowText,
       updated_at: nowText,
-    });
-    const caseId = Number((await trx('cases').where({ uuid }).first('id')).id);
+    })) as [number];
     await replaceTags(trx, { id: caseId, created_at: nowText, archived: false }, normaliseTags(body.tags));
     await insertHistory(trx, [userHistory(caseId, actor, 'created', null, 'open', nowText)]);
     const [number] = (await allocateTicketNumbers(trx, now, 1)) as [string];

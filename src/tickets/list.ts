@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { countRows } from '../db/count.js';
 import { toDbTime } from '../db/time.js';
 import { ForbiddenError, ValidationError } from '../errors.js';
 import type { Page, PageOf } from '../api/pagination.js';
@@ -115,8 +116,7 @@ function joinTag(query: Knex.QueryBuilder, tag: string, archived: boolean): void
 
 /** How many rows the query matches, counting no further than `cap`. */
 async function countUpTo(db: Knex, query: Knex.QueryBuilder, cap: number): Promise<number> {
-  const counted = await db.count({ n: '*' }).from(query.select(db.raw('1')).limit(cap).as('matches'));
-  return Number((counted[0] as { n: number | string }).n);
+  return countRows(db.from(query.select(db.raw('1')).limit(cap).as('matches')));
 }
 
 /**

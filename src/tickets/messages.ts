@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Page, PageOf } from '../api/pagination.js';
+import { countRows } from '../db/count.js';
+import { offsetPage, type Page, type PageOf } from '../api/pagination.js';
 import { fromDbTime, toDbTime } from '../db/time.js';
 import { withTransaction } from '../db/transaction.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
@@ -49,16 +50,16 @@ function messagesOf(db: Knex, caseId: number, actor: Actor): Knex.QueryBuilder {
 /** GET /tickets/{id}/messages: oldest first. */
 export async function listMessages(db: Knex, actor: Actor, ref: string, page: Page): Promise<PageOf<MessageView>> {
   const ticket = await findVisibleTicket(db, actor, ref);
-  const [rows, counted] = await Promise.all([
+  const [rows, total] = await Promise.all([
     messagesOf(db, ticket.id, actor)
       .leftJoin('users', 'users.id', 'messages.author_id')
       .orderBy([{ column: 'messages.created_at' }, { column: 'messages.id' }])
       .limit(page.limit)
       .offset(page.offset)
       .select('messages.*', 'users.uuid as author_uuid') as Promise<MessageListRow[]>,
-    messagesOf(db, ticket.id, actor).count({ n: '*' }),
+    countRows(messagesOf(db, ticket.id, actor)),
   ]);
-  return { items: rows.map((row) => messageView(ticket.uuid, row)), total: Number((counted[0] as { n: number | string }).n), ...page, next_cursor: null };
+  return offsetPage(rows.map((row) => messageView(ticket.uuid, row)), total, page);
 }
 
 /**
@@ -90,7 +91,6 @@ export async function postMessage(db: Knex, notifier: Notifier, actor: Actor, re
     await trx('messages').insert(row);
     if (isStaff(actor) && visibility === 'public' && ticket.first_response_at === null) {
       await trx('cases').where({ id: ticket.id }).update(clockChanges(ticket, { firstResponseAt: now }, at));
-      ticket.first_response_at = now;
     }
     if (isStaff(actor) && visibility === 'public') await notifier.publicReply(trx, ticket, { uuid, content: body.content, authorName: row.from_name }, actor.id);
     if (!isStaff(actor) && ticket.status === 'waiting') await applyTicketChanges(trx, notifier, actor, ticket, { status: 'in_progress' });

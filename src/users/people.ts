@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { Page, PageOf } from '../api/pagination.js';
+import { countRows } from '../db/count.js';
+import { offsetPage, type Page, type PageOf } from '../api/pagination.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { likeContaining } from '../db/like.js';
 import { toDbTime } from '../db/time.js';
@@ -24,8 +25,8 @@ export async function listPeople(db: Knex, role: UserRole, page: Page, q?: strin
       w.whereRaw("email LIKE ? ESCAPE '!'", [pattern]).orWhereRaw("first_name LIKE ? ESCAPE '!'", [pattern]).orWhereRaw("last_name LIKE ? ESCAPE '!'", [pattern]),
     );
   }
-  const [rows, counted] = await Promise.all([query.clone().orderBy('id', 'desc').limit(page.limit).offset(page.offset), query.clone().count({ n: '*' })]);
-  return { items: rows.map(userView), total: Number((counted[0] as { n: number | string }).n), ...page, next_cursor: null };
+  const [rows, total] = await Promise.all([query.clone().orderBy('id', 'desc').limit(page.limit).offset(page.offset), countRows(query.clone())]);
+  return offsetPage(rows.map(userView), total, page);
 }
 
 /**

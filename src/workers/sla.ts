@@ -8,6 +8,9 @@ import { now } from '../time/clock.js';
 import type { TicketRow } from '../tickets/view.js';
 import { drain } from './drain.js';
 
+/** A ticket as the job reads it: its clocks and when each is next due a look. */
+type WatchedTicket = TicketRow & Record<`${SlaMetric}_check_at`, string | null>;
+
 export interface SlaRun {
   warnings: number;
   breaches: number;
@@ -22,8 +25,8 @@ const BATCH = 200;
  * no longer due and is left alone.
  */
 async function checkClock(trx: Knex.Transaction, notifier: Notifier, id: number, metric: SlaMetric, at: Date, run: SlaRun): Promise<void> {
-  const row = (await forUpdate(trx, trx('cases').where({ id }).select('*')).first()) as (TicketRow & SlaClocks) | undefined;
-  const checkAt = row?.[`${metric}_check_at` as keyof TicketRow] as string | null | undefined;
+  const row = (await forUpdate(trx, trx('cases').where({ id }).select('*')).first()) as WatchedTicket | undefined;
+  const checkAt = row?.[`${metric}_check_at`];
   if (!row || !checkAt || dbTimeMs(checkAt) > at.getTime()) return;
 
   const atText = toDbTime(at);
