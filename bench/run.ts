@@ -1,8 +1,10 @@
 /** `npm run bench -- <name>`: one of the benchmarks below, against servers on loopback. */
+import { runClassifyBench } from './classify.js';
 import { runIngestBench } from './ingest.js';
 import { runTicketsBench } from './tickets.js';
 
 const benches: Record<string, () => Promise<void>> = {
+  classify: runClassifyBench,
   ingest: runIngestBench,
   tickets: runTicketsBench,
 };

@@ -14,6 +14,8 @@ import * as loginThrottle from './20261121_0012_login_throttle.js';
 import * as ticketSlaPause from './20261121_0013_ticket_sla_pause.js';
 import * as ticketListIndexes from './20261121_0014_ticket_list_indexes.js';
 import * as slaClocks from './20261121_0015_sla_clocks.js';
+import * as classificationModels from './20261121_0016_classification_models.js';
+import * as importExternalIds from './20261121_0017_import_external_ids.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -40,4 +42,6 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121_0013_ticket_sla_pause', ticketSlaPause],
   ['20261121_0014_ticket_list_indexes', ticketListIndexes],
   ['20261121_0015_sla_clocks', slaClocks],
+  ['20261121_0016_classification_models', classificationModels],
+  ['20261121_0017_import_external_ids', importExternalIds],
 ];

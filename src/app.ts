@@ -15,6 +15,7 @@ import { CreationBatcher } from './ingest/creation-batcher.js';
 import type { TokenSigner } from './auth/tokens.js';
 import type { Registry } from 'prom-client';
 import { Notifier } from './mail/notifications.js';
+import { Classifier } from './classification/classifier.js';
 
 export interface AppDeps {
   config: Config;
@@ -42,10 +43,11 @@ export function createApp({ config, db, logger, signer }: AppDeps): Koa {
 
 /** Every route of the app, in one router (also read by the test that keeps openapi.yaml true). */
 export function buildRouter({ config, db, signer, logger }: AppDeps, registry: Registry): Router {
-  const ingest = { db, logger, batcher: new CreationBatcher(db, logger) };
+  const classifier = new Classifier(config.classifyLogDir);
+  const ingest = { db, logger, classifier, batcher: new CreationBatcher(db, classifier, logger) };
   const router = new Router();
   router.use(opsRouter(db, registry).routes());
-  router.use(apiRouter({ config, db, signer, ingest, notifier: new Notifier(config.publicUrl) }).routes());
+  router.use(apiRouter({ config, db, signer, ingest, services: { notifier: new Notifier(config.publicUrl), classifier } }).routes());
   router.use(ingestRouter({ ...ingest, bodyLimitBytes: config.bodyLimitBytes }).routes());
   return router;
 }

@@ -9,31 +9,33 @@ import { ingestLogRouter } from './ingest-log-routes.js';
 import { ticketsRouter } from './tickets-routes.js';
 import { slaPolicyRouter } from './sla-policy-routes.js';
 import { adminRouter } from './admin-routes.js';
+import { classificationRouter } from './classification-routes.js';
 import { idempotency } from './idempotency.js';
 import { agentsRouter, customersRouter } from './people-routes.js';
 import type { IngestDeps } from '../ingest/handle.js';
-import type { Notifier } from '../mail/notifications.js';
+import type { TicketServices } from '../tickets/services.js';
 
 export interface ApiDeps {
   config: Config;
   db: Knex;
   signer: TokenSigner;
   ingest: IngestDeps;
-  notifier: Notifier;
+  services: TicketServices;
 }
 
 /** Everything under /api/v1: the internal API for people. */
-export function apiRouter({ config, db, signer, ingest, notifier }: ApiDeps): Router {
+export function apiRouter({ config, db, signer, ingest, services }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1' });
   router.use(jsonBody(config.bodyLimitBytes));
   router.use(idempotency(db, signer));
   registerAuthRoutes(router, db, signer);
   router.use(integrationsRouter(db, signer).routes());
   router.use(ingestLogRouter(db, signer, ingest).routes());
-  router.use(ticketsRouter(db, signer, notifier).routes());
+  router.use(ticketsRouter(db, signer, services).routes());
   router.use(customersRouter(db, signer).routes());
   router.use(agentsRouter(db, signer).routes());
   router.use(slaPolicyRouter(db, signer).routes());
   router.use(adminRouter(db, signer).routes());
+  router.use(classificationRouter(db, signer, services.classifier).routes());
   return router;
 }

@@ -2,7 +2,6 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Knex } from 'knex';
 import type { TokenSigner } from '../auth/tokens.js';
-import type { Notifier } from '../mail/notifications.js';
 import type { Actor } from '../tickets/actor.js';
 import type { AssignTo } from '../tickets/assignment.js';
 import { archiveTicket, changeTicket, createTicket, type TicketChanges, type TicketCreate } from '../tickets/commands.js';
@@ -10,6 +9,8 @@ import { assertMaySet } from '../tickets/fields.js';
 import { ticketHistory } from '../tickets/history.js';
 import { listTickets } from '../tickets/list.js';
 import { findVisibleTicket, tagsOf } from '../tickets/queries.js';
+import { reclassifyTicket } from '../tickets/reclassify.js';
+import type { TicketServices } from '../tickets/services.js';
 import { ticketView } from '../tickets/view.js';
 import { ForbiddenError } from '../errors.js';
 import { validate } from '../validation.js';
@@ -32,7 +33,7 @@ function toChanges({ assignee_id, ...rest }: UpdateBody): TicketChanges {
 }
 
 /** /api/v1/tickets: the tickets people work (DESIGN §5, workflow §6). Handlers validate, call the domain, answer. */
-export function ticketsRouter(db: Knex, signer: TokenSigner, notifier: Notifier): Router {
+export function ticketsRouter(db: Knex, signer: TokenSigner, services: TicketServices): Router {
   const router = new Router({ prefix: '/tickets' });
   router.use(authenticate(db, signer));
   const staffOnly = requireRole('agent', 'admin');
@@ -47,7 +48,7 @@ export function ticketsRouter(db: Knex, signer: TokenSigner, notifier: Notifier)
 
   router.post('/', async (ctx) => {
     const body = validate<TicketCreate>('ticket-create.json', ctx.request.body);
-    const id = await createTicket(db, notifier, actorOf(ctx), body);
+    const id = await createTicket(db, services, actorOf(ctx), body);
     ctx.status = 201;
     ctx.set('Location', `/api/v1/tickets/${id}`);
     ctx.body = await viewOf(db, actorOf(ctx), id);
@@ -60,7 +61,7 @@ export function ticketsRouter(db: Knex, signer: TokenSigner, notifier: Notifier)
   const update = (schema: string) => async (ctx: Context & { params: { id: string } }) => {
     const body = validate<UpdateBody>(schema, ctx.request.body);
     assertMaySet(actorOf(ctx), 'update', body);
-    await changeTicket(db, notifier, actorOf(ctx), ctx.params.id, toChanges(body));
+    await changeTicket(db, services, actorOf(ctx), ctx.params.id, toChanges(body));
     ctx.body = await viewOf(db, actorOf(ctx), ctx.params.id);
   };
   router.patch('/:id', update('ticket-update.json'));
@@ -75,27 +76,31 @@ export function ticketsRouter(db: Knex, signer: TokenSigner, notifier: Notifier)
 
   router.put('/:id/status', staffOnly, async (ctx) => {
     const body = validate<Pick<TicketChanges, 'status' | 'resolution_comment'>>('ticket-status.json', ctx.request.body);
-    await changeTicket(db, notifier, actorOf(ctx), ctx.params.id!, body);
+    await changeTicket(db, services, actorOf(ctx), ctx.params.id!, body);
     ctx.body = await viewOf(db, actorOf(ctx), ctx.params.id!);
   });
 
   router.put('/:id/priority', staffOnly, async (ctx) => {
     const body = validate<Pick<TicketChanges, 'priority'>>('ticket-priority.json', ctx.request.body);
-    await changeTicket(db, notifier, actorOf(ctx), ctx.params.id!, body);
+    await changeTicket(db, services, actorOf(ctx), ctx.params.id!, body);
     ctx.body = await viewOf(db, actorOf(ctx), ctx.params.id!);
   });
 
   router.post('/:id/assign', staffOnly, async (ctx) => {
     const body = validate<AssignTo>('ticket-assign.json', ctx.request.body);
-    await changeTicket(db, notifier, actorOf(ctx), ctx.params.id!, { assignee: body });
+    await changeTicket(db, services, actorOf(ctx), ctx.params.id!, { assignee: body });
     ctx.body = await viewOf(db, actorOf(ctx), ctx.params.id!);
+  });
+
+  router.post('/:id/classify', staffOnly, async (ctx) => {
+    ctx.body = await reclassifyTicket(db, services, actorOf(ctx), ctx.params.id!);
   });
 
   router.get('/:id/history', async (ctx) => {
     ctx.body = await ticketHistory(db, actorOf(ctx), ctx.params.id!);
   });
 
-  router.use(messagesRouter(db, notifier).routes());
+  router.use(messagesRouter(db, services).routes());
 
   return router;
 }

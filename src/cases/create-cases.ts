@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { Classification, Classifier } from '../classification/classifier.js';
 import { customersForSenders, senderKey } from '../customers/match.js';
 import { toDbTime } from '../db/time.js';
 import { newTicketClocks, SLA_METRICS } from '../sla/clocks.js';
@@ -27,7 +28,7 @@ async function insertAll(trx: Knex.Transaction, table: string, rows: readonly ob
 
 type SlaColumns = ReturnType<typeof newTicketClocks>;
 
-function caseRow(item: NewCase, customerId: number | null, clocks: SlaColumns, status: string, priority: string, now: string): Omit<CaseRow, 'id'> & SlaColumns {
+function caseRow(item: NewCase, customerId: number | null, clocks: SlaColumns, status: string, classified: Classification['columns'], now: string): Omit<CaseRow, 'id'> & SlaColumns {
   const { integration, input, messages } = item;
   const firstResponse = earliestOutbound(messages);
   return {
@@ -37,10 +38,9 @@ function caseRow(item: NewCase, customerId: number | null, clocks: SlaColumns, s
     case_uid: input.caseUid,
     source: integration.name,
     ...externalFields(input),
-    description: [...messages].sort((a, b) => a.created.date.getTime() - b.created.date.getTime())[0]?.text ?? null,
+    description: descriptionOf(messages),
     status,
-    priority,
-    category: null,
+    ...classified,
     customer_id: customerId,
     assignee_id: null,
     external_updated_at: input.updated.micros,
@@ -53,27 +53,37 @@ function caseRow(item: NewCase, customerId: number | null, clocks: SlaColumns, s
   };
 }
 
+/** A case's description is its first message. */
+function descriptionOf(messages: readonly MessageInput[]): string | null {
+  return [...messages].sort((a, b) => a.created.date.getTime() - b.created.date.getTime())[0]?.text ?? null;
+}
+
 /**
  * Creates cases that do not exist yet, any number at once, in a fixed number of statements:
  * customers, cases, tags, custom fields, messages and history as multi-row inserts, then the
  * ticket numbers, allocated last so the day's counter row is locked as briefly as possible.
  * A new case starts as its integration states it (known status and priority synonyms, else
- * open and medium), with SLA deadlines measured from its own `created`.
+ * open, and a priority from the classifier), a category from the classifier, and SLA deadlines
+ * measured from its own `created`.
  */
-export async function createCases(trx: Knex.Transaction, items: readonly NewCase[]): Promise<WriteResult[]> {
+export async function createCases(trx: Knex.Transaction, classifier: Classifier, items: readonly NewCase[]): Promise<WriteResult[]> {
   const now = clockNow();
   const nowText = toDbTime(now);
   const firstInbound = items.map((item) => item.messages.find((m) => m.direction === 'inbound')?.from);
   const [customers, policies] = await Promise.all([customersForSenders(trx, firstInbound), loadSlaPolicies(trx)]);
+  const classified = await classifier.classify(
+    trx,
+    items.map(({ input, messages }) => ({ subject: input.subject, description: descriptionOf(messages), priority: priorityFromExternal(input.priority) })),
+  );
 
   const rows = items.map((item, i) => {
     const status = statusFromExternal(item.input.status) ?? 'open';
-    const priority = priorityFromExternal(item.input.priority) ?? 'medium';
     const email = senderKey(firstInbound[i]);
     const customerId = (email ? customers.get(email) : undefined) ?? null;
     const firstResponse = earliestOutbound(item.messages);
-    const clocks = newTicketClocks(policies.get(priority), item.input.created.date, status, firstResponse ? toDbTime(firstResponse) : null, now);
-    return caseRow(item, customerId, clocks, status, priority, nowText);
+    const { columns } = classified[i]!;
+    const clocks = newTicketClocks(policies.get(columns.priority), item.input.created.date, status, firstResponse ? toDbTime(firstResponse) : null, now);
+    return caseRow(item, customerId, clocks, status, columns, nowText);
   });
   await insertAll(trx, 'cases', rows);
   const ids = new Map<string, number>();
@@ -104,6 +114,10 @@ export async function createCases(trx: Knex.Transaction, items: readonly NewCase
   await insertAll(trx, 'case_custom_fields', fields);
   await insertAll(trx, 'messages', messages);
   await insertAll(trx, 'case_history', history);
+  await classifier.log.record(
+    trx,
+    classified.flatMap(({ decided }, i) => (decided ? [{ caseId: ids.get(rows[i]!.uuid)!, ...decided }] : [])),
+  );
 
   const numbers = await allocateTicketNumbers(trx, now, rows.length);
   await setNumbers(trx, rows.map((row, i) => [ids.get(row.uuid)!, numbers[i]!]));

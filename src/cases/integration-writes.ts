@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Classifier } from '../classification/classifier.js';
 import { toDbTime } from '../db/time.js';
 import { customerForSender } from '../customers/match.js';
 import { clockChanges, type ClockEvent } from '../sla/clocks.js';
@@ -139,12 +140,13 @@ function normaliseMicros(value: string): string {
  */
 export async function putCase(
   trx: Knex.Transaction,
+  classifier: Classifier,
   integration: IntegrationRef,
   input: CaseInput,
   messages: readonly MessageInput[],
 ): Promise<WriteResult> {
   const row = await findIntegrationCaseForUpdate(trx, integration.id, input.caseUid);
-  if (!row) return (await createCases(trx, [{ integration, input, messages }]))[0]!;
+  if (!row) return (await createCases(trx, classifier, [{ integration, input, messages }]))[0]!;
   const added = await mergeMessages(trx, integration, row, messages);
   if (isStale(row, input.updated.micros)) return writeResult(row, 'stale', added);
   const changed = await applyFields(

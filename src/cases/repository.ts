@@ -20,6 +20,10 @@ export interface CaseRow {
   priority: string;
   external_priority: string | null;
   category: string | null;
+  /** `user` when a person (or the creating request) gave it, `auto` when the classifier did. */
+  category_source: string | null;
+  priority_source: string | null;
+  classification_confidence: number | null;
   customer_id: number | null;
   assignee_id: number | null;
   external_updated_at: string | null;

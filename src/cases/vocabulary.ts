@@ -5,6 +5,9 @@ export type Status = (typeof STATUSES)[number];
 export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
+export const CATEGORIES = ['technical', 'billing', 'general', 'feature_request'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
 // Capturi and its senders use free text; these are the synonyms Casehub understands.
 const STATUS_SYNONYMS: Record<string, Status> = {
   new: 'open',

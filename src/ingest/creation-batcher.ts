@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Classifier } from '../classification/classifier.js';
 import { createCases, type NewCase } from '../cases/create-cases.js';
 import type { WriteResult } from '../cases/rows.js';
 import type { Logger } from '../logger.js';
@@ -43,6 +44,7 @@ export class CreationBatcher {
 
   constructor(
     private readonly db: Knex,
+    private readonly classifier: Classifier,
     private readonly logger: Logger,
     options: Partial<BatcherOptions> = {},
   ) {
@@ -100,7 +102,7 @@ export class CreationBatcher {
     try {
       created = await this.db.transaction(async (trx) => {
         const fresh = await this.onlyNew(trx, batch);
-        const results = fresh.length > 0 ? await createCases(trx, fresh.map((p) => p.item)) : [];
+        const results = fresh.length > 0 ? await createCases(trx, this.classifier, fresh.map((p) => p.item)) : [];
         await appendIngestLog(trx, ...fresh.map((p, i) => p.logEntry(results[i]!)));
         return new Map(fresh.map((p, i) => [p, results[i]!]));
       });

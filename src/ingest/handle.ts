@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Classifier } from '../classification/classifier.js';
 import { addMessage, patchCase, putCase, type IntegrationRef, type WriteResult } from '../cases/integration-writes.js';
 import { withTransaction } from '../db/transaction.js';
 import { translateDbError } from '../db/errors.js';
@@ -24,6 +25,7 @@ export interface IngestDeps {
   db: Knex;
   logger: Logger;
   batcher: CreationBatcher;
+  classifier: Classifier;
 }
 
 export interface IngestRequest {
@@ -89,7 +91,7 @@ async function dispatch(deps: IngestDeps, req: IngestRequest, log: Log, entry: L
     const created = await deps.batcher.create({ integration, input, messages }, req.rawBody.length, () => entry(201, 'created', null));
     if (created) return { status: 201, body: created, outcome: created.outcome };
     return write(db, log, async (trx) => {
-      const result = await putCase(trx, integration, input, messages);
+      const result = await putCase(trx, deps.classifier, integration, input, messages);
       return { status: statusOf(result), body: result, outcome: result.outcome };
     });
   }

@@ -6,16 +6,11 @@ import { AppError, PayloadTooLargeError, UnauthorizedError, ValidationError } fr
 import { hashApiKey } from '../integrations/keys.js';
 import { findIntegrationByKeyHash, type IntegrationRow } from '../integrations/repository.js';
 import { activeSecrets } from '../integrations/service.js';
-import type { Logger } from '../logger.js';
-import type { CreationBatcher } from './creation-batcher.js';
-import { handleIngest, type IngestRoute } from './handle.js';
+import { handleIngest, type IngestDeps as HandlerDeps, type IngestRoute } from './handle.js';
 import { appendIngestLog, ingestLogEntry, type LoggedRequest } from './log.js';
 import { signatureProblem } from './signature.js';
 
-export interface IngestDeps {
-  db: Knex;
-  logger: Logger;
-  batcher: CreationBatcher;
+export interface IngestDeps extends HandlerDeps {
   bodyLimitBytes: number;
 }
 

@@ -7,15 +7,16 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { insertHistory, replaceTags, type HistoryEntry } from '../cases/repository.js';
 import { normaliseTags } from '../cases/tags.js';
 import { allocateTicketNumbers } from '../cases/ticket-number.js';
-import type { Priority, Status } from '../cases/vocabulary.js';
-import type { Notifier } from '../mail/notifications.js';
+import type { Category, Priority, Status } from '../cases/vocabulary.js';
 import { clockChanges, newTicketClocks, type ClockEvent } from '../sla/clocks.js';
 import { loadSlaPolicies } from '../sla/deadlines.js';
 import { now as clockNow } from '../time/clock.js';
 import { visibleTo, type Actor } from './actor.js';
 import { resolveAssignee, type AssignTo } from './assignment.js';
 import { assertMaySet } from './fields.js';
+import { userHistory } from './history.js';
 import { findVisibleTicket, ticketQuery, whereTicketRef } from './queries.js';
+import type { TicketServices } from './services.js';
 import type { TicketRow } from './view.js';
 import { assertTransition } from './workflow.js';
 
@@ -23,7 +24,7 @@ export interface TicketCreate {
   subject: string;
   description?: string | null;
   priority?: Priority | 'critical';
-  category?: string | null;
+  category?: Category | null;
   tags?: string[];
   customer_id?: string;
   customer_email?: string;
@@ -33,7 +34,7 @@ export interface TicketChanges {
   subject?: string;
   description?: string | null;
   priority?: Priority | 'critical';
-  category?: string | null;
+  category?: Category | null;
   tags?: string[];
   status?: Status;
   resolution_comment?: string | null;
@@ -41,11 +42,6 @@ export interface TicketChanges {
 }
 
 const priorityOf = (p: Priority | 'critical' | undefined): Priority | undefined => (p === 'critical' ? 'urgent' : p);
-
-function userHistory(caseId: number, actor: Actor, field: string, from: unknown, to: unknown, now: string): HistoryEntry {
-  const text = (v: unknown) => (v === null || v === undefined ? null : Array.isArray(v) ? v.join(', ') : String(v));
-  return { case_id: caseId, actor_id: actor.id, actor_type: 'user', field, from_value: text(from), to_value: text(to), created_at: now };
-}
 
 /** The customer a staff member files the ticket for: by public id, or by email (created when new). */
 async function customerFor(trx: Knex.Transaction, actor: Actor, body: TicketCreate): Promise<number | null> {
@@ -64,7 +60,7 @@ async function customerFor(trx: Knex.Transaction, actor: Actor, body: TicketCrea
 }
 
 /** POST /tickets: a new ticket from the API, numbered and given SLA deadlines in one transaction. */
-export async function createTicket(db: Knex, notifier: Notifier, actor: Actor, body: TicketCreate): Promise<string> {
+export async function createTicket(db: Knex, services: TicketServices, actor: Actor, body: TicketCreate): Promise<string> {
   assertMaySet(actor, 'create', body);
   if (body.customer_id !== undefined && body.customer_email !== undefined) {
     throw new ValidationError('Give customer_id or customer_email, not both', { customer_email: ['cannot be combined with customer_id'] });
@@ -72,30 +68,31 @@ export async function createTicket(db: Knex, notifier: Notifier, actor: Actor, b
   return withTransaction(db, async (trx) => {
     const now = clockNow();
     const nowText = toDbTime(now);
-    const priority = priorityOf(body.priority) ?? 'medium';
+    const subject = body.subject.trim();
+    const description = body.description ?? null;
+    const [classified] = await services.classifier.classify(trx, [{ subject, description, category: body.category, priority: priorityOf(body.priority) }]);
+    const { columns, decided } = classified!;
     const policies = await loadSlaPolicies(trx);
     const customerId = await customerFor(trx, actor, body);
     const uuid = randomUUID();
     const [caseId] = (await trx('cases').insert({
       uuid,
       source: 'api',
-      subject: body.subject.trim(),
-      description: body.description ?? null,
+      subject,
+      description,
       status: 'open',
-      priority,
-      priority_source: body.priority ? 'user' : null,
-      category: body.category ?? null,
-      category_source: body.category ? 'user' : null,
+      ...columns,
       customer_id: customerId,
-      ...newTicketClocks(policies.get(priority), now, 'open', null, now),
+      ...newTicketClocks(policies.get(columns.priority), now, 'open', null, now),
       created_at: nowText,
       updated_at: nowText,
     })) as [number];
     await replaceTags(trx, { id: caseId, created_at: nowText, archived: false }, normaliseTags(body.tags));
     await insertHistory(trx, [userHistory(caseId, actor, 'created', null, 'open', nowText)]);
+    if (decided) await services.classifier.log.record(trx, [{ caseId, ...decided }]);
     const [number] = (await allocateTicketNumbers(trx, now, 1)) as [string];
     await trx('cases').where({ id: caseId }).update({ number });
-    await notifier.ticketCreated(trx, { id: caseId, number, subject: body.subject.trim(), customer_id: customerId, assignee_id: null }, uuid);
+    await services.notifier.ticketCreated(trx, { id: caseId, number, subject, customer_id: customerId, assignee_id: null }, uuid);
     return uuid;
   });
 }
@@ -118,8 +115,8 @@ function statusEffects(to: Status, comment: string | null | undefined, now: Date
  * workflow; a priority change moves the SLA deadlines; assigning an open or reopened ticket
  * makes it `assigned`. Fields the actor's role may not set were refused before this.
  */
-export async function changeTicket(db: Knex, notifier: Notifier, actor: Actor, ref: string, input: TicketChanges): Promise<void> {
-  await withTransaction(db, async (trx) => applyTicketChanges(trx, notifier, actor, await lockVisibleTicket(trx, actor, ref), input));
+export async function changeTicket(db: Knex, services: TicketServices, actor: Actor, ref: string, input: TicketChanges): Promise<void> {
+  await withTransaction(db, async (trx) => applyTicketChanges(trx, services, actor, await lockVisibleTicket(trx, actor, ref), input));
 }
 
 /** The ticket the actor may see, locked until the transaction ends; 404 otherwise. */
@@ -131,7 +128,7 @@ export async function lockVisibleTicket(trx: Knex.Transaction, actor: Actor, ref
 }
 
 /** `changeTicket` inside a transaction the caller holds, on a row it locked. */
-export async function applyTicketChanges(trx: Knex.Transaction, notifier: Notifier, actor: Actor, row: TicketRow, input: TicketChanges): Promise<void> {
+export async function applyTicketChanges(trx: Knex.Transaction, services: TicketServices, actor: Actor, row: TicketRow, input: TicketChanges): Promise<void> {
   const now = clockNow();
   const nowText = toDbTime(now);
   const changes: Record<string, unknown> = {};
@@ -145,16 +142,18 @@ export async function applyTicketChanges(trx: Knex.Transaction, notifier: Notifi
 
   if (input.subject !== undefined) set('subject', input.subject.trim());
   if (input.description !== undefined) set('description', input.description);
-  if (input.category !== undefined && input.category !== row.category) {
+  // A person setting a field, even to the value it has, makes it a label the classifier learns from.
+  if (input.category !== undefined) {
     set('category', input.category);
-    changes.category_source = 'user';
+    if (row.category_source !== 'user') changes.category_source = 'user';
   }
   const priority = priorityOf(input.priority);
-  if (priority !== undefined && priority !== row.priority) {
+  if (priority !== undefined) {
     set('priority', priority);
-    changes.priority_source = 'user';
-    clockEvent.priorityPolicy = (await loadSlaPolicies(trx)).get(priority);
+    if (row.priority_source !== 'user') changes.priority_source = 'user';
+    if (priority !== row.priority) clockEvent.priorityPolicy = (await loadSlaPolicies(trx)).get(priority);
   }
+  await recordOverrides(trx, services, actor, row, changes, now);
   let status = row.status as Status;
   if (input.status !== undefined && input.status !== status) {
     assertTransition(status, input.status, row.closed_at ? new Date(dbTimeMs(row.closed_at)) : null, now);
@@ -188,11 +187,19 @@ export async function applyTicketChanges(trx: Knex.Transaction, notifier: Notifi
   Object.assign(changes, clockChanges(row, clockEvent, now));
   await trx('cases').where({ id: row.id }).update({ ...changes, updated_at: nowText });
   await insertHistory(trx, history);
-  await notifyChanges(trx, notifier, actor, row, changes, nowText);
+  await notifyChanges(trx, services, actor, row, changes, nowText);
+}
+
+/** A person changing a field the classifier set is an override, noted on the decision that set it. */
+async function recordOverrides(trx: Knex.Transaction, { classifier }: TicketServices, actor: Actor, row: TicketRow, changes: Record<string, unknown>, at: Date): Promise<void> {
+  const overridden: { category?: string | null; priority?: string } = {};
+  if ('category' in changes && row.category_source === 'auto') overridden.category = changes.category as string | null;
+  if ('priority' in changes && row.priority_source === 'auto') overridden.priority = changes.priority as string;
+  if (Object.keys(overridden).length > 0) await classifier.log.recordOverride(trx, row.id, overridden, actor.id, at);
 }
 
 /** The mails a change causes: to the new assignee, and to the customer when the status moved. */
-async function notifyChanges(trx: Knex.Transaction, notifier: Notifier, actor: Actor, row: TicketRow, changes: Record<string, unknown>, at: string): Promise<void> {
+async function notifyChanges(trx: Knex.Transaction, { notifier }: TicketServices, actor: Actor, row: TicketRow, changes: Record<string, unknown>, at: string): Promise<void> {
   const ticket = { ...row, ...changes } as TicketRow;
   if (changes.assignee_id) await notifier.assigned(trx, ticket, ticket.assignee_id!, actor.id, at);
   if (changes.status) await notifier.statusChanged(trx, ticket, ticket.status, (changes.resolution_comment as string | null | undefined) ?? null, actor.id, at);

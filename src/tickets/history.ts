@@ -1,7 +1,14 @@
 import type { Knex } from 'knex';
+import type { HistoryEntry } from '../cases/repository.js';
 import { fromDbTime } from '../db/time.js';
 import type { Actor } from './actor.js';
 import { findVisibleTicket } from './queries.js';
+
+/** A history entry for a change a person made (lists are kept as `a, b`). */
+export function userHistory(caseId: number, actor: Actor, field: string, from: unknown, to: unknown, now: string, note: string | null = null): HistoryEntry {
+  const text = (v: unknown) => (v === null || v === undefined ? null : Array.isArray(v) ? v.join(', ') : String(v));
+  return { case_id: caseId, actor_id: actor.id, actor_type: 'user', field, from_value: text(from), to_value: text(to), note, created_at: now };
+}
 
 /** GET /tickets/{id}/history: every change, oldest first, with who made it. */
 export async function ticketHistory(db: Knex, actor: Actor, ref: string) {

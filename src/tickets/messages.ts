@@ -6,10 +6,10 @@ import { fromDbTime, toDbTime } from '../db/time.js';
 import { withTransaction } from '../db/transaction.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { isStaff, type Actor } from './actor.js';
+import type { TicketServices } from './services.js';
 import { applyTicketChanges, lockVisibleTicket } from './commands.js';
 import { findVisibleTicket } from './queries.js';
 import { clockChanges } from '../sla/clocks.js';
-import type { Notifier } from '../mail/notifications.js';
 import { now as clockNow } from '../time/clock.js';
 
 interface MessageListRow {
@@ -67,7 +67,7 @@ export async function listMessages(db: Knex, actor: Actor, ref: string, page: Pa
  * ticket's first response; a customer's are inbound, public only, and move a waiting ticket
  * back to in progress (the SLA clock resumes). One transaction with the ticket locked.
  */
-export async function postMessage(db: Knex, notifier: Notifier, actor: Actor, ref: string, body: { content: string; visibility?: 'public' | 'internal' }): Promise<MessageView> {
+export async function postMessage(db: Knex, services: TicketServices, actor: Actor, ref: string, body: { content: string; visibility?: 'public' | 'internal' }): Promise<MessageView> {
   const visibility = body.visibility ?? 'public';
   if (visibility === 'internal' && !isStaff(actor)) throw new ForbiddenError('Customers cannot write internal notes', { visibility: ['may not be internal for a customer'] });
   return withTransaction(db, async (trx) => {
@@ -92,8 +92,8 @@ export async function postMessage(db: Knex, notifier: Notifier, actor: Actor, re
     if (isStaff(actor) && visibility === 'public' && ticket.first_response_at === null) {
       await trx('cases').where({ id: ticket.id }).update(clockChanges(ticket, { firstResponseAt: now }, at));
     }
-    if (isStaff(actor) && visibility === 'public') await notifier.publicReply(trx, ticket, { uuid, content: body.content, authorName: row.from_name }, actor.id);
-    if (!isStaff(actor) && ticket.status === 'waiting') await applyTicketChanges(trx, notifier, actor, ticket, { status: 'in_progress' });
+    if (isStaff(actor) && visibility === 'public') await services.notifier.publicReply(trx, ticket, { uuid, content: body.content, authorName: row.from_name }, actor.id);
+    if (!isStaff(actor) && ticket.status === 'waiting') await applyTicketChanges(trx, services, actor, ticket, { status: 'in_progress' });
     else await trx('cases').where({ id: ticket.id }).update({ updated_at: now });
     return messageView(ticket.uuid, { ...row, author_uuid: actor.uuid });
   });

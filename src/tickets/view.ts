@@ -25,6 +25,10 @@ export function ticketView(row: TicketRow, tags: readonly string[], now = clockN
     status: row.status,
     priority: row.priority,
     category: row.category,
+    // Who set category and priority: `user` (a person, or the request that created the ticket) or `auto` (the classifier).
+    category_source: row.category_source,
+    priority_source: row.priority_source,
+    classification_confidence: row.classification_confidence === null ? null : Math.round(row.classification_confidence * 1000) / 1000,
     tags,
     customer_id: row.customer_uuid,
     customer_email: row.customer_email,

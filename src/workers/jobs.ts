@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Classifier } from '../classification/classifier.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../mail/notifications.js';
@@ -13,6 +14,7 @@ export interface WorkerDeps {
   logger: Logger;
   mailer: Mailer;
   notifier: Notifier;
+  classifier: Classifier;
 }
 
 export interface Job {
@@ -40,5 +42,11 @@ export const JOBS: Readonly<Record<string, Job>> = {
     schedule: '30 */10 * * * *',
     leaseMs: 30 * 60_000,
     run: ({ db, notifier, config }) => runAutomations({ db, notifier, ingestLogDays: config.ingestLogDays }),
+  },
+  // Learns from the labels people set since the last version; makes none when nothing changed.
+  classifier: {
+    schedule: '45 */15 * * * *',
+    leaseMs: 30 * 60_000,
+    run: ({ db, classifier }) => classifier.retrain(db, true),
   },
 };

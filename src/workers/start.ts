@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { Classifier } from '../classification/classifier.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { Notifier } from '../mail/notifications.js';
@@ -8,7 +9,7 @@ import { startSchedules } from './scheduler.js';
 
 /** What the jobs run with: the database, and mail going where the configuration says. */
 export function workerDeps(db: Knex, config: Config, logger: Logger): WorkerDeps {
-  return { db, config, logger, mailer: createMailer(config), notifier: new Notifier(config.publicUrl) };
+  return { db, config, logger, mailer: createMailer(config), notifier: new Notifier(config.publicUrl), classifier: new Classifier(config.classifyLogDir) };
 }
 
 /** ROLE=worker or all: the jobs on their schedules, until stop(). */

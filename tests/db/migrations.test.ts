@@ -34,6 +34,7 @@ const CORE_TABLES = [
   'job_leases',
   'sla_policies',
   'classification_log',
+  'classification_models',
   'idempotency_keys',
   'settings',
   'login_throttle',

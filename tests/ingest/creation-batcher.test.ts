@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Classifier } from '../../src/classification/classifier.js';
 import { CreationBatcher } from '../../src/ingest/creation-batcher.js';
 import { toCaseInput, toMessageInput, type CaseBody } from '../../src/ingest/payload.js';
 import { createLogger } from '../../src/logger.js';
@@ -35,7 +36,7 @@ const logEntry = (caseUid: string) => (): IngestLogEntry => ({
 
 describe('the creation batcher', () => {
   it('creates many new cases in one go, numbered without gaps, each with its log entry', async () => {
-    const batcher = new CreationBatcher(app.db, createLogger('silent'), { concurrency: 1 });
+    const batcher = new CreationBatcher(app.db, new Classifier(undefined), createLogger('silent'), { concurrency: 1 });
     const uids = Array.from({ length: 25 }, () => uid('batch'));
     const results = await Promise.all(uids.map((u) => batcher.create(newCase(u), 100, logEntry(u))));
     expect(results.every((r) => r?.outcome === 'created')).toBe(true);
@@ -46,7 +47,7 @@ describe('the creation batcher', () => {
   });
 
   it('hands back what it did not create: an existing case, and the second of one caseUid', async () => {
-    const batcher = new CreationBatcher(app.db, createLogger('silent'));
+    const batcher = new CreationBatcher(app.db, new Classifier(undefined), createLogger('silent'));
     const existing = uid('exists');
     await ingest(app, crm, 'PUT', '/v1/case', caseBody({ caseUid: existing }));
     const twice = uid('twice');
@@ -61,7 +62,7 @@ describe('the creation batcher', () => {
 
   if (dialect === 'mysql') {
     it('hands the whole batch back when another writer creates one of its cases first', async () => {
-      const batcher = new CreationBatcher(app.db, createLogger('silent'), { concurrency: 1 });
+      const batcher = new CreationBatcher(app.db, new Classifier(undefined), createLogger('silent'), { concurrency: 1 });
       const contested = uid('contested');
       const other = uid('bystander');
       // Another instance is creating `contested` and has not committed yet.

@@ -1,0 +1,88 @@
+import { CATEGORIES, PRIORITIES, type Category, type Priority } from '../cases/vocabulary.js';
+import { features } from './features.js';
+import { NaiveBayes, type NaiveBayesState } from './naive-bayes.js';
+import { categoryByRules, priorityByRules, type RuleDecision } from './rules.js';
+
+/**
+ * The classifier as it decides: a learned model per field (category, priority) where the
+ * installation has labelled tickets, and the keyword rules wherever the model is missing or
+ * unsure.
+ */
+
+export interface TicketText {
+  subject: string;
+  description: string | null;
+}
+
+export interface LabelledTicket extends TicketText {
+  /** Set by a person (or explicitly at creation): null when the field is not a label. */
+  category: Category | null;
+  priority: Priority | null;
+}
+
+export interface LearnedModel {
+  version: number;
+  category: NaiveBayes;
+  priority: NaiveBayes;
+}
+
+export interface FieldDecision<T extends string> extends RuleDecision<T> {
+  /** `rules`, or `model-N` for the learned model's version N. */
+  decidedBy: string;
+}
+
+export interface Decision {
+  category: FieldDecision<Category>;
+  priority: FieldDecision<Priority>;
+}
+
+// Below this the model's answer is not trusted and the rules decide (tuned on labelled tickets,
+// see docs/classification.md).
+export const MODEL_TRUST = 0.85;
+// A field's model needs this many examples, and at least two classes, before it may decide.
+export const MIN_EXAMPLES = 20;
+// What a stored model keeps: a feature must appear in two tickets, and the most seen 50,000 stay.
+const PRUNE = { minCount: 2, maxFeatures: 50_000 };
+
+const textOf = (t: TicketText) => `${t.subject}\n${t.description ?? ''}`;
+
+export function trainModels(examples: readonly LabelledTicket[]): { category: NaiveBayes; priority: NaiveBayes } {
+  const category = new NaiveBayes();
+  const priority = new NaiveBayes();
+  for (const example of examples) {
+    const seen = features(textOf(example));
+    if (example.category) category.learn(seen, example.category);
+    if (example.priority) priority.learn(seen, example.priority);
+  }
+  category.prune(PRUNE.minCount, PRUNE.maxFeatures);
+  priority.prune(PRUNE.minCount, PRUNE.maxFeatures);
+  return { category, priority };
+}
+
+function fromModel<T extends string>(model: NaiveBayes | undefined, version: number | undefined, seen: string[], allowed: readonly T[]): FieldDecision<T> | undefined {
+  if (!model || model.examples < MIN_EXAMPLES || model.labels.length < 2) return undefined;
+  const prediction = model.predict(seen);
+  if (!prediction || prediction.confidence < MODEL_TRUST || !allowed.includes(prediction.label as T)) return undefined;
+  return { label: prediction.label as T, confidence: round(prediction.confidence), keywords: prediction.keywords, decidedBy: `model-${version}` };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Category and priority for a ticket: the learned model's when it is sure, the rules' otherwise. */
+export function decide(model: LearnedModel | undefined, ticket: TicketText): Decision {
+  const seen = features(textOf(ticket));
+  const body = ticket.description ?? '';
+  return {
+    category: fromModel(model?.category, model?.version, seen, CATEGORIES) ?? { ...categoryByRules(ticket.subject, body), decidedBy: 'rules' },
+    priority: fromModel(model?.priority, model?.version, seen, PRIORITIES) ?? { ...priorityByRules(ticket.subject, body), decidedBy: 'rules' },
+  };
+}
+
+export function serialiseModels(models: { category: NaiveBayes; priority: NaiveBayes }): string {
+  return JSON.stringify({ category: models.category.toJSON(), priority: models.priority.toJSON() });
+}
+
+export function parseModels(version: number, text: string): LearnedModel {
+  const state = JSON.parse(text) as { category: NaiveBayesState; priority: NaiveBayesState };
+  return { version, category: new NaiveBayes(state.category), priority: new NaiveBayes(state.priority) };
+}

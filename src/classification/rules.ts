@@ -1,0 +1,117 @@
+import type { Category, Priority } from '../cases/vocabulary.js';
+import { tokens } from './features.js';
+
+/**
+ * The cold start: keyword rules that need no training. Each category and priority has weighted
+ * cue words and phrases; a cue in the subject counts double (people name the problem there).
+ * The best-scoring class wins, and its share of all the evidence is the confidence.
+ */
+
+export interface RuleDecision<T extends string> {
+  label: T;
+  confidence: number;
+  keywords: string[];
+}
+
+type Cues = ReadonlyArray<readonly [cue: string, weight: number]>;
+
+const CATEGORY_CUES: Record<Category, Cues> = {
+  billing: [
+    ['billing', 3], ['bill', 2], ['billed', 3], ['invoice', 3], ['invoices', 3], ['invoiced', 3], ['payment', 3], ['payments', 3],
+    ['charge', 2], ['charges', 3], ['charged', 3], ['overcharged', 3], ['refund', 3], ['refunds', 3], ['subscription', 3],
+    ['subscriptions', 2], ['pricing', 2], ['price', 2], ['prices', 2], ['fee', 2], ['fees', 2], ['cost', 1], ['costs', 1],
+    ['receipt', 2], ['credit card', 3], ['discount', 2], ['discounts', 2], ['renewal', 2], ['plan', 1], ['plans', 1],
+    ['discrepancy', 1], ['discrepancies', 1], ['transaction', 2], ['transactions', 2], ['statement', 1], ['vat', 2], ['tax', 2],
+  ],
+  technical: [
+    ['error', 2], ['errors', 2], ['crash', 3], ['crashes', 3], ['crashing', 3], ['bug', 3], ['bugs', 3], ['broken', 2],
+    ['not working', 3], ['fails', 2], ['failed', 2], ['failing', 2], ['failure', 2], ['failures', 2], ['outage', 3],
+    ['down', 1], ['unable', 1], ['cannot', 1], ['issue', 1], ['issues', 1], ['problem', 1], ['problems', 1],
+    ['troubleshooting', 3], ['troubleshoot', 3], ['restart', 2], ['restarting', 2], ['reboot', 2], ['rebooting', 2],
+    ['network', 2], ['connection', 2], ['connectivity', 2], ['connect', 1], ['disconnect', 2], ['server', 1], ['servers', 2],
+    ['firewall', 2], ['firmware', 2], ['driver', 2], ['drivers', 2], ['login', 1], ['password', 1], ['access', 1],
+    ['breach', 3], ['unauthorized', 3], ['vulnerability', 3], ['vulnerabilities', 3], ['malware', 3], ['encryption', 2],
+    ['timeout', 2], ['slow', 2], ['latency', 2], ['disruption', 2], ['disruptions', 2], ['downtime', 3], ['malfunction', 3],
+    ['sync', 1], ['synchronization', 1], ['install', 1], ['installation', 1], ['compatibility', 2], ['freeze', 2], ['freezes', 2],
+    ['data loss', 3], ['experiencing', 1], ['persists', 1], ['persist', 1], ['stopped', 2], ['performance', 1],
+    ['trouble', 1], ['log in', 2], ['logging in', 2], ['logging into', 2], ['sign in', 2], ["can't", 1], ['locked out', 3],
+  ],
+  feature_request: [
+    ['feature', 3], ['features', 2], ['feature request', 3], ['enhancement', 3], ['enhancements', 3], ['enhance', 2],
+    ['improve', 2], ['improvement', 2], ['improvements', 2], ['improved', 1], ['upgrade', 2], ['upgrades', 2],
+    ['suggestion', 3], ['suggest', 2], ['add', 1], ['adding', 1], ['support for', 2], ['would be great', 3],
+    ['could you add', 3], ['new functionality', 3], ['functionality', 1], ['capabilities', 1], ['roadmap', 3],
+    ['integrate', 1], ['implement', 1], ['implementation', 1], ['optimize', 1], ['better', 1], ['enable', 1],
+  ],
+  general: [
+    ['question', 2], ['questions', 2], ['inquiry', 2], ['inquire', 2], ['information', 2], ['info', 1], ['details', 1],
+    ['documentation', 2], ['how to', 1], ['how do', 1], ['interested', 2], ['learn', 1], ['learn more', 2], ['guidance', 1],
+    ['advice', 2], ['feedback', 1], ['partnership', 2], ['training', 1], ['onboarding', 1], ['contact', 1], ['hours', 1],
+    ['return', 1], ['exchange', 1], ['availability', 1], ['wondering', 2], ['explain', 1], ['clarification', 1],
+  ],
+};
+
+const PRIORITY_CUES: Record<Priority, Cues> = {
+  urgent: [
+    ['emergency', 3], ['asap', 3], ['immediately', 2], ['right away', 3], ['critical', 2], ['outage', 2], ['production down', 3],
+    ['completely down', 3], ['data loss', 3], ['security breach', 3], ['breach', 2], ['cannot work', 3], ['stopped working', 2],
+  ],
+  high: [
+    ['urgent', 3], ['urgently', 3], ['important', 2], ['high priority', 3], ['serious', 2], ['severe', 2], ['severely', 2],
+    ['impacting', 2], ['affecting', 1], ['disruption', 2], ['disruptions', 1], ['failure', 1], ['failures', 1], ['unable', 1],
+    ['immediate', 2], ['prompt', 1], ['promptly', 1], ['quickly', 1], ['essential', 1], ['significant', 1], ['loss', 1],
+    ['unauthorized', 2], ['vulnerability', 1], ['as soon as possible', 2],
+  ],
+  medium: [['issue', 1], ['problem', 1], ['error', 1], ['discrepancy', 1], ['charge', 1], ['charges', 1]],
+  low: [
+    ['low priority', 3], ['no rush', 3], ['when you have time', 3], ['whenever', 2], ['not urgent', 3], ['minor', 2],
+    ['question', 1], ['inquiry', 2], ['inquire', 2], ['information', 1], ['curious', 2], ['wondering', 2], ['interested', 2],
+    ['suggestion', 2], ['feedback', 1], ['clarification', 2], ['details', 1], ['learn more', 2],
+  ],
+};
+
+// The longest cue, in words.
+const LONGEST_CUE = 4;
+
+/** Every run of one to LONGEST_CUE words in a text, joined by spaces: what a cue is looked up in. */
+function phrases(text: string): Set<string> {
+  const list = tokens(text);
+  const found = new Set<string>();
+  for (let i = 0; i < list.length; i++) {
+    let phrase = list[i]!;
+    found.add(phrase);
+    for (let n = 1; n < LONGEST_CUE && i + n < list.length; n++) found.add((phrase = `${phrase} ${list[i + n]}`));
+  }
+  return found;
+}
+
+/** The best class by weighted cues, or `fallback` with a low confidence when nothing matched. */
+function decide<T extends string>(cues: Record<T, Cues>, subject: string, body: string, fallback: T): RuleDecision<T> {
+  const inSubject = phrases(subject);
+  const inBody = phrases(body);
+  const scores = new Map<T, number>();
+  const matched = new Map<T, string[]>();
+  for (const label of Object.keys(cues) as T[]) {
+    for (const [cue, weight] of cues[label]) {
+      const subjectHit = inSubject.has(cue);
+      if (!subjectHit && !inBody.has(cue)) continue;
+      scores.set(label, (scores.get(label) ?? 0) + weight * (subjectHit ? 2 : 1));
+      matched.set(label, [...(matched.get(label) ?? []), cue]);
+    }
+  }
+  const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+  const [best, bestScore] = ranked[0] ?? [fallback, 0];
+  if (bestScore === 0 || ranked[1]?.[1] === bestScore) return { label: fallback, confidence: 0.3, keywords: [] };
+  const total = ranked.reduce((sum, [, score]) => sum + score, 0);
+  return { label: best, confidence: round(bestScore / total), keywords: matched.get(best) ?? [] };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+export function categoryByRules(subject: string, body: string): RuleDecision<Category> {
+  return decide(CATEGORY_CUES, subject, body, 'general');
+}
+
+export function priorityByRules(subject: string, body: string): RuleDecision<Priority> {
+  return decide(PRIORITY_CUES, subject, body, 'medium');
+}
