@@ -116,7 +116,7 @@ export async function createCases(trx: Knex.Transaction, classifier: Classifier,
   await insertAll(trx, 'case_history', history);
   await classifier.log.record(
     trx,
-    classified.flatMap(({ decided }, i) => (decided ? [{ caseId: ids.get(rows[i]!.uuid)!, ...decided }] : [])),
+    classified.flatMap(({ decided }, i) => (decided ? [{ caseId: ids.get(rows[i]!.uuid)!, ticketId: rows[i]!.uuid, ...decided }] : [])),
   );
 
   const numbers = await allocateTicketNumbers(trx, now, rows.length);

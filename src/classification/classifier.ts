@@ -23,7 +23,7 @@ export interface Classified {
 export interface Classification {
   columns: Classified;
   /** Undefined when both fields were given: nothing was decided, nothing is logged. */
-  decided?: Omit<Decided, 'caseId'>;
+  decided?: Omit<Decided, 'caseId' | 'ticketId'>;
 }
 
 // How often an instance asks the database whether a newer model was trained (by another one).

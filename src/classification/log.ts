@@ -14,6 +14,8 @@ import type { Decision } from './model.js';
 
 export interface Decided {
   caseId: number;
+  /** The ticket's public id, for the JSONL lines (the case id is internal). */
+  ticketId: string;
   /** What the classifier set: a field given explicitly is not in the decision it logs. */
   fields: { category: boolean; priority: boolean };
   decision: Decision;
@@ -73,21 +75,21 @@ export class ClassificationLog {
     if (decisions.length === 0) return;
     const rows = decisions.map(logRow);
     for (let i = 0; i < rows.length; i += 200) await trx('classification_log').insert(rows.slice(i, i + 200));
-    if (this.dir) this.afterCommit(trx, rows.map((r) => ({ event: 'decision', ...jsonOf(r) })));
+    if (this.dir) this.afterCommit(trx, rows.map((r, i) => jsonLine(decisions[i]!.ticketId, r)));
   }
 
   /**
    * A person changed a field the classifier had set: the ticket's latest decision records it
    * (the ticket itself is now a labelled example the next training learns from).
    */
-  async recordOverride(trx: Knex.Transaction, caseId: number, changed: { category?: string | null; priority?: string }, by: number, at: Date): Promise<void> {
-    const latest = await trx('classification_log').where({ case_id: caseId }).orderBy('id', 'desc').first('id');
+  async recordOverride(trx: Knex.Transaction, ticket: { id: number; uuid: string }, changed: { category?: string | null; priority?: string }, by: { id: number; uuid: string }, at: Date): Promise<void> {
+    const latest = await trx('classification_log').where({ case_id: ticket.id }).orderBy('id', 'desc').first('id');
     if (!latest) return;
-    const update: Record<string, unknown> = { overridden_by: by, overridden_at: toDbTime(at) };
+    const update: Record<string, unknown> = { overridden_by: by.id, overridden_at: toDbTime(at) };
     if (changed.category !== undefined) update.overridden_category = changed.category;
     if (changed.priority !== undefined) update.overridden_priority = changed.priority;
     await trx('classification_log').where({ id: latest.id }).update(update);
-    if (this.dir) this.afterCommit(trx, [{ event: 'override', case_id: caseId, log_id: Number(latest.id), ...changed, by, at: at.toISOString() }]);
+    if (this.dir) this.afterCommit(trx, [{ event: 'override', ticket_id: ticket.uuid, log_id: String(latest.id), ...changed, by: by.uuid, at: at.toISOString() }]);
   }
 
   private afterCommit(trx: Knex.Transaction, lines: object[]): void {
@@ -103,8 +105,9 @@ export class ClassificationLog {
   }
 }
 
-function jsonOf(row: Omit<LogRow, 'id' | 'overridden_category' | 'overridden_priority' | 'overridden_at'>) {
-  return { ...row, keywords: JSON.parse(row.keywords) as string[], created_at: fromDbTime(row.created_at) };
+// The case id is internal: a JSONL reader gets the ticket's public id instead.
+function jsonLine(ticketId: string, { case_id, ...row }: ReturnType<typeof logRow>) {
+  return { event: 'decision', ticket_id: ticketId, ...row, keywords: JSON.parse(row.keywords) as string[], created_at: fromDbTime(row.created_at) };
 }
 
 /** GET /classification/log: newest first, with the ticket's public id and number. */

@@ -89,7 +89,7 @@ export async function createTicket(db: Knex, services: TicketServices, actor: Ac
     })) as [number];
     await replaceTags(trx, { id: caseId, created_at: nowText, archived: false }, normaliseTags(body.tags));
     await insertHistory(trx, [userHistory(caseId, actor, 'created', null, 'open', nowText)]);
-    if (decided) await services.classifier.log.record(trx, [{ caseId, ...decided }]);
+    if (decided) await services.classifier.log.record(trx, [{ caseId, ticketId: uuid, ...decided }]);
     const [number] = (await allocateTicketNumbers(trx, now, 1)) as [string];
     await trx('cases').where({ id: caseId }).update({ number });
     await services.notifier.ticketCreated(trx, { id: caseId, number, subject, customer_id: customerId, assignee_id: null }, uuid);
@@ -195,7 +195,7 @@ async function recordOverrides(trx: Knex.Transaction, { classifier }: TicketServ
   const overridden: { category?: string | null; priority?: string } = {};
   if ('category' in changes && row.category_source === 'auto') overridden.category = changes.category as string | null;
   if ('priority' in changes && row.priority_source === 'auto') overridden.priority = changes.priority as string;
-  if (Object.keys(overridden).length > 0) await classifier.log.recordOverride(trx, row.id, overridden, actor.id, at);
+  if (Object.keys(overridden).length > 0) await classifier.log.recordOverride(trx, row, overridden, actor, at);
 }
 
 /** The mails a change causes: to the new assignee, and to the customer when the status moved. */

@@ -43,7 +43,7 @@ export async function reclassifyTicket(db: Knex, services: TicketServices, actor
         .where({ id: row.id })
         .update({ ...changes, ...clockChanges(row, clockEvent, at), updated_at: nowText });
       await insertHistory(trx, history);
-      await services.classifier.log.record(trx, [{ caseId: row.id, fields, decision, modelVersion, at }]);
+      await services.classifier.log.record(trx, [{ caseId: row.id, ticketId: row.uuid, fields, decision, modelVersion, at }]);
     }
     return {
       ticket_id: row.uuid,

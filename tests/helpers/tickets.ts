@@ -10,6 +10,9 @@ export interface Ticket {
   status: string;
   priority: string;
   category: string | null;
+  category_source: 'user' | 'auto' | null;
+  priority_source: 'user' | 'auto' | null;
+  classification_confidence: number | null;
   tags: string[];
   customer_id: string | null;
   customer_email: string | null;
