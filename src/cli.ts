@@ -4,6 +4,8 @@ import { rollbackAll } from './db/migrate.js';
 import { describeDatabase, loadConfigOrExit, openDatabase } from './startup.js';
 import { createAdmin } from './users/bootstrap-admin.js';
 import { createLogger } from './logger.js';
+import { Classifier } from './classification/classifier.js';
+import { importFile } from './import/command.js';
 import { JOBS } from './workers/jobs.js';
 import { workerDeps } from './workers/start.js';
 
@@ -15,6 +17,9 @@ Commands:
   create-admin --email E [--password P]
                           create an admin account; without a password one is generated and printed
   worker run-once JOB     run one scheduled job now and print what it did (${Object.keys(JOBS).join(', ')})
+  import FILE [--dry-run] [--format csv|json|xml]
+                          import tickets from a CSV, JSON or XML file; prints the result as JSON
+                          (exit 0: every row imported or skipped, 3: some rows failed, 1: unreadable file)
 
 Configuration comes from the environment (DATABASE_URL and the rest; see README.md).
 `;
@@ -64,6 +69,23 @@ const commands: Record<string, Command> = {
       await db.destroy();
     }
     return 0;
+  },
+
+  async import(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false }, format: { type: 'string' } } });
+    if (positionals.length !== 1) {
+      console.error('Usage: casehub import FILE [--dry-run] [--format csv|json|xml]');
+      return 2;
+    }
+    const config = loadConfigOrExit(process.env);
+    const { db } = await openDatabase(config, createLogger('warn'));
+    try {
+      const result = await importFile(db, new Classifier(config.classifyLogDir), positionals[0]!, { dryRun: values['dry-run'], format: values.format });
+      console.log(JSON.stringify(result, null, 2));
+      return result.failed > 0 ? 3 : 0;
+    } finally {
+      await db.destroy();
+    }
   },
 
   async worker(args) {

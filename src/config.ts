@@ -19,6 +19,8 @@ export interface Config {
   readonly dbPoolMax: number;
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
+  /** The largest file POST /tickets/import takes. */
+  readonly importMaxBytes: number;
   readonly adminEmail: string;
   readonly adminPassword: string | undefined;
   readonly ingestLogDays: number;
@@ -86,12 +88,17 @@ function boolean(raw: string): boolean | undefined {
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** `5mb`, `512kb`, `1048576`: a size in bytes. */
-function byteSize(raw: string): number | undefined {
-  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw);
-  if (!match) return undefined;
-  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(match[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
-  const bytes = Number(match[1]) * unit;
-  return bytes >= 1024 && bytes <= 100 * 1024 * 1024 ? bytes : undefined;
+const MB = 1024 * 1024;
+
+/** `5mb`, `512kb`, `2gb` or plain bytes, from 1 kB up to `max`. */
+function byteSize(max: number) {
+  return (raw: string): number | undefined => {
+    const match = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(raw);
+    if (!match) return undefined;
+    const unit = { b: 1, kb: 1024, mb: MB, gb: 1024 * MB }[(match[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb' | 'gb'];
+    const bytes = Number(match[1]) * unit;
+    return bytes >= 1024 && bytes <= max ? bytes : undefined;
+  };
 }
 
 /** `sqlite:path/to/file.sqlite` or `mysql://user:pass@host:port/db`. */
@@ -167,7 +174,8 @@ export function loadConfig(env: Env): Config {
       oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
       'one of fatal, error, warn, info, debug, trace, silent',
     ),
-    bodyLimitBytes: read(env, 'BODY_LIMIT', 5 * 1024 * 1024, byteSize, 'a size from 1kb to 100mb, such as 5mb'),
+    bodyLimitBytes: read(env, 'BODY_LIMIT', 5 * MB, byteSize(100 * MB), 'a size from 1kb to 100mb, such as 5mb'),
+    importMaxBytes: read(env, 'IMPORT_MAX_SIZE', 1024 * MB, byteSize(10 * 1024 * MB), 'a size from 1kb to 10gb, such as 500mb'),
     adminEmail: read(env, 'ADMIN_EMAIL', 'admin@casehub.local', (raw) => (EMAIL.test(raw) ? raw.toLowerCase() : undefined), 'an email address'),
     adminPassword,
     ingestLogDays: read(env, 'INGEST_LOG_DAYS', 30, integerIn(1, 3650), 'an integer from 1 to 3650 (days)'),

@@ -63,6 +63,12 @@ function toFieldErrors(errors: readonly ErrorObject[]): FieldErrors {
   return out;
 }
 
+/** What is wrong with `value` by a schema from schemas/, every failing field; undefined when nothing is. */
+export function fieldErrors(schemaId: string, value: unknown): FieldErrors | undefined {
+  const check = validatorFor(schemaId);
+  return check(value) ? undefined : toFieldErrors(check.errors ?? []);
+}
+
 /** Checks `value` against a schema from schemas/, throwing a ValidationError that lists every failing field. */
 export function validate<T>(schemaId: string, value: unknown): T {
   const check = validatorFor(schemaId);

@@ -11,6 +11,7 @@ import { slaPolicyRouter } from './sla-policy-routes.js';
 import { adminRouter } from './admin-routes.js';
 import { classificationRouter } from './classification-routes.js';
 import { idempotency } from './idempotency.js';
+import { importRouter, importUpload } from './import-routes.js';
 import { agentsRouter, customersRouter } from './people-routes.js';
 import type { IngestDeps } from '../ingest/handle.js';
 import type { TicketServices } from '../tickets/services.js';
@@ -27,10 +28,12 @@ export interface ApiDeps {
 export function apiRouter({ config, db, signer, ingest, services }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1' });
   router.use(jsonBody(config.bodyLimitBytes));
+  router.use(importUpload(db, signer, config.importMaxBytes));
   router.use(idempotency(db, signer));
   registerAuthRoutes(router, db, signer);
   router.use(integrationsRouter(db, signer).routes());
   router.use(ingestLogRouter(db, signer, ingest).routes());
+  router.use(importRouter(db, signer, services.classifier).routes());
   router.use(ticketsRouter(db, signer, services).routes());
   router.use(customersRouter(db, signer).routes());
   router.use(agentsRouter(db, signer).routes());

@@ -9,7 +9,7 @@ import { now as clockNow } from '../time/clock.js';
 import type { CaseInput, MessageInput } from './inputs.js';
 import type { CaseRow } from './repository.js';
 import { earliestOutbound, externalFields, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
-import { allocateTicketNumbers } from './ticket-number.js';
+import { caseIdsByUuid, insertAll, numberCases } from './bulk.js';
 import { tagRows } from './tags.js';
 import { priorityFromExternal, statusFromExternal } from './vocabulary.js';
 
@@ -17,13 +17,6 @@ export interface NewCase {
   integration: IntegrationRef;
   input: CaseInput;
   messages: readonly MessageInput[];
-}
-
-// Rows per INSERT: large enough to save round trips, small enough for any server's packet limit.
-const CHUNK = 200;
-
-async function insertAll(trx: Knex.Transaction, table: string, rows: readonly object[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await trx(table).insert(rows.slice(i, i + CHUNK));
 }
 
 type SlaColumns = ReturnType<typeof newTicketClocks>;
@@ -86,11 +79,7 @@ export async function createCases(trx: Knex.Transaction, classifier: Classifier,
     return caseRow(item, customerId, clocks, status, columns, nowText);
   });
   await insertAll(trx, 'cases', rows);
-  const ids = new Map<string, number>();
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const found: Array<{ id: number; uuid: string }> = await trx('cases').whereIn('uuid', rows.slice(i, i + CHUNK).map((r) => r.uuid)).select('id', 'uuid');
-    for (const { id, uuid } of found) ids.set(uuid, Number(id));
-  }
+  const ids = await caseIdsByUuid(trx, rows.map((r) => r.uuid));
 
   const tags: object[] = [];
   const fields: object[] = [];
@@ -119,18 +108,6 @@ export async function createCases(trx: Knex.Transaction, classifier: Classifier,
     classified.flatMap(({ decided }, i) => (decided ? [{ caseId: ids.get(rows[i]!.uuid)!, ticketId: rows[i]!.uuid, ...decided }] : [])),
   );
 
-  const numbers = await allocateTicketNumbers(trx, now, rows.length);
-  await setNumbers(trx, rows.map((row, i) => [ids.get(row.uuid)!, numbers[i]!]));
+  const numbers = await numberCases(trx, now, rows.map((row) => ids.get(row.uuid)!));
   return rows.map((row, i) => writeResult({ ...row, number: numbers[i]! }, 'created', added[i]!));
-}
-
-/** One UPDATE for the whole set: `number = CASE id WHEN … THEN … END`. */
-async function setNumbers(trx: Knex.Transaction, pairs: ReadonlyArray<readonly [number, string]>): Promise<void> {
-  for (let i = 0; i < pairs.length; i += CHUNK) {
-    const chunk = pairs.slice(i, i + CHUNK);
-    const cases = chunk.map(() => 'WHEN ? THEN ?').join(' ');
-    await trx('cases')
-      .whereIn('id', chunk.map(([id]) => id))
-      .update({ number: trx.raw(`CASE id ${cases} END`, chunk.flatMap(([id, number]) => [id, number])) });
-  }
 }
