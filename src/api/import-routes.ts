@@ -38,7 +38,7 @@ export function importUpload(db: Knex, signer: TokenSigner, maxBytes: number): M
     urlencoded: false,
     json: false,
     text: false,
-    formidable: { uploadDir: tmpdir(), maxFileSize: maxBytes, maxTotalFileSize: maxBytes, maxFiles: 1, maxFields: 10, hashAlgorithm: 'sha256' },
+    formidable: { uploadDir: tmpdir(), allowEmptyFiles: true, minFileSize: 0, maxFileSize: maxBytes, maxTotalFileSize: maxBytes, maxFiles: 1, maxFields: 10, hashAlgorithm: 'sha256' },
   });
   const guard = [authenticate(db, signer), requireRole('admin')];
   return async (ctx, next) => {

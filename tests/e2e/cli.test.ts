@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import knexFactory from 'knex';
 import { createTestDatabase, testConfig, type TestDatabase } from '../helpers/database.js';
 import { runToEnd } from '../helpers/process.js';
@@ -86,6 +89,33 @@ describe('casehub CLI', () => {
       const refused = await cli(...args);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('Usage: casehub worker run-once JOB, where JOB is one of sla, email, automations');
+    }
+  });
+
+  it('import reads a file with the same rules as the API: exit 0, 3 when rows failed, 1 for an unreadable file', async () => {
+    const first = await cli('import', 'docs/import/tickets.csv');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ dry_run: false, imported: 3, skipped: 0, failed: 0 });
+    const history = await withDb((db) => db('case_history').where({ field: 'created', note: 'import' }).select('actor_type'));
+    expect(history).toEqual([{ actor_type: 'system' }, { actor_type: 'system' }, { actor_type: 'system' }]);
+    const again = await cli('import', 'docs/import/tickets.xml');
+    expect(JSON.parse(again.stdout)).toMatchObject({ imported: 0, skipped: 3 });
+
+    const dir = await mkdtemp(join(tmpdir(), 'casehub-import-'));
+    try {
+      await writeFile(join(dir, 'bad-rows.json'), JSON.stringify([{ subject: 'Fine' }, { subject: '' }]));
+      const partial = await cli('import', join(dir, 'bad-rows.json'), '--dry-run');
+      expect(partial.code).toBe(3);
+      expect(JSON.parse(partial.stdout)).toMatchObject({ dry_run: true, imported: 1, failed: 1, errors: [{ row: 2 }] });
+
+      await writeFile(join(dir, 'export.txt'), '<tickets><ticket>');
+      const broken = await cli('import', join(dir, 'export.txt'), '--format', 'xml');
+      expect(broken.code).toBe(1);
+      expect(broken.stderr).toContain('The file is not valid XML');
+      expect((await cli('import', join(dir, 'export.txt'))).stderr).toContain('Cannot tell the format');
+      expect((await cli('import')).code).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
