@@ -35,7 +35,7 @@ const caseCount = (app: TestApp) => countRows(app.db('cases'));
 
 /** The same five rows in each format: 1 and 4 good, 2 without a subject, 3 with a bad email and priority, 5 with a stranger as agent. */
 function mixed(format: Format, prefix: string, agentEmail: string): string {
-  const rows = [
+  const rows: Array<Record<string, string>> = [
     { external_id: `${prefix}-1`, subject: 'Printer offline', customer_email: 'pat@example.com', assigned_agent: agentEmail },
     { external_id: `${prefix}-2`, subject: '', description: 'No subject here' },
     { external_id: `${prefix}-3`, subject: 'Bad row', customer_email: 'not-an-address', priority: 'whenever' },
@@ -49,7 +49,7 @@ function mixed(format: Format, prefix: string, agentEmail: string): string {
     return `<tickets>${rows.map((r) => `<ticket>${fields(r)}</ticket>`).join('\n')}</tickets>`;
   }
   // Blank lines between records do not count as rows.
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => (r as Record<string, string>)[c] ?? '').join(',') + '\n')].join('\n');
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => r[c] ?? '').join(',') + '\n')].join('\n');
 }
 
 describe('POST /tickets/import', () => {
