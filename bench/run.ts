@@ -1,10 +1,12 @@
 /** `npm run bench -- <name>`: one of the benchmarks below, against servers on loopback. */
 import { runClassifyBench } from './classify.js';
+import { runImportBench } from './import.js';
 import { runIngestBench } from './ingest.js';
 import { runTicketsBench } from './tickets.js';
 
 const benches: Record<string, () => Promise<void>> = {
   classify: runClassifyBench,
+  import: runImportBench,
   ingest: runIngestBench,
   tickets: runTicketsBench,
 };

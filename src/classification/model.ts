@@ -1,7 +1,7 @@
 import { CATEGORIES, PRIORITIES, type Category, type Priority } from '../cases/vocabulary.js';
 import { features } from './features.js';
 import { NaiveBayes, type NaiveBayesState } from './naive-bayes.js';
-import { categoryByRules, priorityByRules, type RuleDecision } from './rules.js';
+import { decideByRules, type RuleDecision } from './rules.js';
 
 /**
  * The classifier as it decides: a learned model per field (category, priority) where the
@@ -71,10 +71,12 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 /** Category and priority for a ticket: the learned model's when it is sure, the rules' otherwise. */
 export function decide(model: LearnedModel | undefined, ticket: TicketText): Decision {
   const seen = features(textOf(ticket));
-  const body = ticket.description ?? '';
+  const category = fromModel(model?.category, model?.version, seen, CATEGORIES);
+  const priority = fromModel(model?.priority, model?.version, seen, PRIORITIES);
+  const rules = category && priority ? undefined : decideByRules(ticket.subject, ticket.description ?? '');
   return {
-    category: fromModel(model?.category, model?.version, seen, CATEGORIES) ?? { ...categoryByRules(ticket.subject, body), decidedBy: 'rules' },
-    priority: fromModel(model?.priority, model?.version, seen, PRIORITIES) ?? { ...priorityByRules(ticket.subject, body), decidedBy: 'rules' },
+    category: category ?? { ...rules!.category, decidedBy: 'rules' },
+    priority: priority ?? { ...rules!.priority, decidedBy: 'rules' },
   };
 }
 

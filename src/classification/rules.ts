@@ -70,25 +70,36 @@ const PRIORITY_CUES: Record<Priority, Cues> = {
   ],
 };
 
-// The longest cue, in words.
-const LONGEST_CUE = 4;
+/** Every cue by its first word, so a text is read once whatever the number of cues. */
+const CUES_BY_FIRST_WORD = new Map<string, string[][]>();
+for (const cues of [...Object.values(CATEGORY_CUES), ...Object.values(PRIORITY_CUES)] as Cues[]) {
+  for (const [cue] of cues) {
+    const cueWords = cue.split(' ');
+    const list = CUES_BY_FIRST_WORD.get(cueWords[0]!) ?? [];
+    if (!list.some((known) => known.join(' ') === cue)) list.push(cueWords);
+    CUES_BY_FIRST_WORD.set(cueWords[0]!, list);
+  }
+}
 
-/** Every run of one to LONGEST_CUE words in a text, joined by spaces: what a cue is looked up in. */
-function phrases(text: string): Set<string> {
+/** The cues (words and whole phrases) a text contains, in any case. */
+function cuesIn(text: string): Set<string> {
   const list = tokens(text);
   const found = new Set<string>();
   for (let i = 0; i < list.length; i++) {
-    let phrase = list[i]!;
-    found.add(phrase);
-    for (let n = 1; n < LONGEST_CUE && i + n < list.length; n++) found.add((phrase = `${phrase} ${list[i + n]}`));
+    for (const cueWords of CUES_BY_FIRST_WORD.get(list[i]!) ?? []) {
+      if (cueWords.every((word, k) => list[i + k] === word)) found.add(cueWords.join(' '));
+    }
   }
   return found;
 }
 
+interface Found {
+  inSubject: Set<string>;
+  inBody: Set<string>;
+}
+
 /** The best class by weighted cues, or `fallback` with a low confidence when nothing matched. */
-function decide<T extends string>(cues: Record<T, Cues>, subject: string, body: string, fallback: T): RuleDecision<T> {
-  const inSubject = phrases(subject);
-  const inBody = phrases(body);
+function decide<T extends string>(cues: Record<T, Cues>, { inSubject, inBody }: Found, fallback: T): RuleDecision<T> {
   const scores = new Map<T, number>();
   const matched = new Map<T, string[]>();
   for (const label of Object.keys(cues) as T[]) {
@@ -108,10 +119,11 @@ function decide<T extends string>(cues: Record<T, Cues>, subject: string, body: 
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-export function categoryByRules(subject: string, body: string): RuleDecision<Category> {
-  return decide(CATEGORY_CUES, subject, body, 'general');
+/** Category and priority by the rules, the text read once for both. */
+export function decideByRules(subject: string, body: string): { category: RuleDecision<Category>; priority: RuleDecision<Priority> } {
+  const found = { inSubject: cuesIn(subject), inBody: cuesIn(body) };
+  return { category: decide(CATEGORY_CUES, found, 'general'), priority: decide(PRIORITY_CUES, found, 'medium') };
 }
 
-export function priorityByRules(subject: string, body: string): RuleDecision<Priority> {
-  return decide(PRIORITY_CUES, subject, body, 'medium');
-}
+export const categoryByRules = (subject: string, body: string) => decideByRules(subject, body).category;
+export const priorityByRules = (subject: string, body: string) => decideByRules(subject, body).priority;

@@ -73,19 +73,25 @@ export async function importTickets(db: Knex, classifier: Classifier, open: () =
   const writer = new BatchWriter(db, classifier, policies, options, result);
   let batch: Numbered[] = [];
   let read = 0;
+  // One batch is written while the next is read: the file and the database work at once.
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await writing;
+    const [full, rowsRead] = [batch, read];
+    batch = [];
+    writing = writer.write(full).then(() => options.onProgress?.(rowsRead));
+    // A failed write must not wait unobserved until the next batch is full.
+    writing.catch(() => undefined);
+  };
   for await (const source of readRecords(open(), options.format)) {
     read = source.row;
     const parsed = source.record ? toImportRow(source.record, unknownColumns) : { errors: { row: [source.problem!] } };
     if ('errors' in parsed) writer.fail(source.row, parsed.errors);
     else batch.push({ row: source.row, ticket: parsed.ticket });
-    if (batch.length >= BATCH) {
-      await writer.write(batch);
-      batch = [];
-      options.onProgress?.(read);
-    }
+    if (batch.length >= BATCH) await flush();
   }
-  await writer.write(batch);
-  options.onProgress?.(read);
+  await flush();
+  await writing;
   result.ignored_columns = [...unknownColumns];
   result.errors.sort((a, b) => a.row - b.row);
   return result;
