@@ -189,6 +189,8 @@ describe('classification', () => {
     expect((await call(app, agent, 'POST', '/classification/retrain')).status).toBe(403);
     expect((await call(app, agent, 'GET', '/classification/log')).status).toBe(403);
     expect((await app.request('/api/v1/classification/log')).status).toBe(401);
+    expect((await app.request('/api/v1/classification/retrain', { method: 'POST' })).status).toBe(401);
+    expect((await app.request(`/api/v1/tickets/${ticket.id}/classify`, { method: 'POST' })).status).toBe(401);
     expect((await call(app, agent, 'POST', '/tickets/TICK-20200101-0001/classify')).status).toBe(404);
 
     const bad = await call(app, admin, 'GET', '/classification/log?overridden=maybe&colour=red&limit=0');

@@ -184,6 +184,14 @@ describe('POST /tickets/import', () => {
     const json = await call(app, admin, 'POST', '/tickets/import', { subject: 'not a file' });
     expect(json.status).toBe(400);
 
+    const garbled = await app.request('/api/v1/tickets/import', {
+      method: 'POST',
+      body: '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nsubject\nx\n',
+      headers: { ...admin.auth, 'Content-Type': 'multipart/form-data; boundary=xyz' },
+    });
+    expect(garbled.status).toBe(400);
+    expect((await errorBody(garbled)).message).toBe('The multipart body could not be read');
+
     const badQuery = await upload(app, admin, 'subject\nx\n', 'a.csv', { query: '?dry_run=maybe' });
     expect(badQuery.status).toBe(400);
     expect((await errorBody(badQuery)).errors).toHaveProperty('dry_run');
