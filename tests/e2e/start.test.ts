@@ -43,7 +43,9 @@ describe('the built service', () => {
     // Once only: the second start found the admin and printed nothing.
     expect(second.running.stdout()).not.toContain('Generated password');
     expect(second.running.stdout()).toMatch(/"migrations_applied":0/);
-  });
+    // Two process starts, the first applying every migration: on MySQL, next to the other
+    // suites running in parallel, that takes more than jest's default 5 s.
+  }, 30_000);
 
   it('stops on SIGTERM with exit code 0, logging the shutdown', async () => {
     const { running } = await startOnce({});
