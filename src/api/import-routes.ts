@@ -40,11 +40,10 @@ export function importUpload(db: Knex, signer: TokenSigner, maxBytes: number): M
     text: false,
     formidable: { uploadDir: tmpdir(), allowEmptyFiles: true, minFileSize: 0, maxFileSize: maxBytes, maxTotalFileSize: maxBytes, maxFiles: 1, maxFields: 10, hashAlgorithm: 'sha256' },
   });
-  const guard = [authenticate(db, signer), requireRole('admin')];
+  const [signedIn, admin] = [authenticate(db, signer), requireRole('admin')];
   return async (ctx, next) => {
     if (ctx.method !== 'POST' || ctx.path !== PATH || !ctx.is('multipart')) return next();
-    const run = async (i: number): Promise<void> => (i < guard.length ? guard[i]!(ctx, () => run(i + 1)) : parseUpload(ctx, parse, maxBytes, next));
-    await run(0);
+    await signedIn(ctx, () => admin(ctx, () => parseUpload(ctx, parse, maxBytes, next)));
   };
 }
 
