@@ -130,9 +130,11 @@ async function* xmlRecords(input: Readable): AsyncGenerator<SourceRecord> {
     if (depth === 2 && ticket) ready.push({ row, record: ticket });
     depth--;
   });
+  // Decoded by the stream, so a character split across two chunks stays one character.
+  input.setEncoding('utf8');
   try {
     for await (const chunk of input) {
-      parser.write((chunk as Buffer).toString('utf8'));
+      parser.write(chunk as string);
       yield* ready.splice(0);
     }
     parser.close();
