@@ -71,7 +71,7 @@ export function fieldErrors(schemaId: string, value: unknown): FieldErrors | und
 
 /** Checks `value` against a schema from schemas/, throwing a ValidationError that lists every failing field. */
 export function validate<T>(schemaId: string, value: unknown): T {
-  const check = validatorFor(schemaId);
-  if (!check(value)) throw new ValidationError('The request is invalid', toFieldErrors(check.errors ?? []));
+  const errors = fieldErrors(schemaId, value);
+  if (errors) throw new ValidationError('The request is invalid', errors);
   return value as T;
 }

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { countRows } from '../db/count.js';
 import { fromDbTime, toDbTime } from '../db/time.js';
 import { offsetPage, type Page } from '../api/pagination.js';
+import { roundConfidence } from './confidence.js';
 import type { Decision } from './model.js';
 
 /**
@@ -134,8 +135,7 @@ function logEntryView(row: LogRow & { ticket_uuid: string; ticket_number: string
     ticket_number: row.ticket_number,
     category: row.category,
     priority: row.priority,
-    // MySQL's FLOAT answers 0.857 as 0.8569999933242798.
-    confidence: Math.round(row.confidence * 1000) / 1000,
+    confidence: roundConfidence(row.confidence),
     keywords: JSON.parse(row.keywords) as string[],
     model_version: row.model_version,
     category_decided_by: row.category_decided_by,

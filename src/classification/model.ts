@@ -1,4 +1,5 @@
 import { CATEGORIES, PRIORITIES, type Category, type Priority } from '../cases/vocabulary.js';
+import { roundConfidence } from './confidence.js';
 import { features } from './features.js';
 import { NaiveBayes, type NaiveBayesState } from './naive-bayes.js';
 import { decideByRules, type RuleDecision } from './rules.js';
@@ -63,10 +64,8 @@ function fromModel<T extends string>(model: NaiveBayes | undefined, version: num
   if (!model || model.examples < MIN_EXAMPLES || model.labels.length < 2) return undefined;
   const prediction = model.predict(seen);
   if (!prediction || prediction.confidence < MODEL_TRUST || !allowed.includes(prediction.label as T)) return undefined;
-  return { label: prediction.label as T, confidence: round(prediction.confidence), keywords: prediction.keywords, decidedBy: `model-${version}` };
+  return { label: prediction.label as T, confidence: roundConfidence(prediction.confidence), keywords: prediction.keywords, decidedBy: `model-${version}` };
 }
-
-const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /** Category and priority for a ticket: the learned model's when it is sure, the rules' otherwise. */
 export function decide(model: LearnedModel | undefined, ticket: TicketText): Decision {

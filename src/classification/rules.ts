@@ -1,4 +1,5 @@
 import type { Category, Priority } from '../cases/vocabulary.js';
+import { roundConfidence } from './confidence.js';
 import { tokens } from './features.js';
 
 /**
@@ -114,10 +115,8 @@ function decide<T extends string>(cues: Record<T, Cues>, { inSubject, inBody }: 
   const [best, bestScore] = ranked[0] ?? [fallback, 0];
   if (bestScore === 0 || ranked[1]?.[1] === bestScore) return { label: fallback, confidence: 0.3, keywords: [] };
   const total = ranked.reduce((sum, [, score]) => sum + score, 0);
-  return { label: best, confidence: round(bestScore / total), keywords: matched.get(best) ?? [] };
+  return { label: best, confidence: roundConfidence(bestScore / total), keywords: matched.get(best) ?? [] };
 }
-
-const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /** Category and priority by the rules, the text read once for both. */
 export function decideByRules(subject: string, body: string): { category: RuleDecision<Category>; priority: RuleDecision<Priority> } {

@@ -50,7 +50,7 @@ export async function reclassifyTicket(db: Knex, services: TicketServices, actor
       ticket_number: row.number,
       category: decision.category.label,
       priority: decision.priority.label,
-      confidence: Math.min(decision.category.confidence, decision.priority.confidence),
+      confidence: confidenceOf({ fields: { category: true, priority: true }, decision }),
       keywords: [...new Set([...decision.category.keywords, ...decision.priority.keywords])],
       model_version: modelVersion,
       category_decided_by: decision.category.decidedBy,

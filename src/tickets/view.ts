@@ -1,3 +1,4 @@
+import { roundConfidence } from '../classification/confidence.js';
 import { fromDbTime } from '../db/time.js';
 import type { CaseRow } from '../cases/repository.js';
 import type { SlaClocks } from '../sla/clocks.js';
@@ -28,7 +29,7 @@ export function ticketView(row: TicketRow, tags: readonly string[], now = clockN
     // Who set category and priority: `user` (a person, or the request that created the ticket) or `auto` (the classifier).
     category_source: row.category_source,
     priority_source: row.priority_source,
-    classification_confidence: row.classification_confidence === null ? null : Math.round(row.classification_confidence * 1000) / 1000,
+    classification_confidence: row.classification_confidence === null ? null : roundConfidence(row.classification_confidence),
     tags,
     customer_id: row.customer_uuid,
     customer_email: row.customer_email,
