@@ -75,11 +75,9 @@ export class Classifier {
 
   /** Trains a new version now and makes it this instance's model. */
   async retrain(db: Knex, onlyIfChanged = false): Promise<TrainingResult> {
-    const result = await trainAndStore(db, onlyIfChanged);
-    if (result.created || this.model?.version !== result.version) {
-      this.model = await loadModel(db, result.version);
-      this.checkedAt = Date.now();
-    }
+    const { result, model } = await trainAndStore(db, onlyIfChanged);
+    if (this.model?.version !== result.version) this.model = model ?? (await loadModel(db, result.version));
+    this.checkedAt = Date.now();
     return result;
   }
 

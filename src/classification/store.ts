@@ -59,16 +59,17 @@ export async function loadModel(db: Knex, version: number): Promise<LearnedModel
  * Trains on the labelled tickets and stores the result as a new version. With `onlyIfChanged`
  * (the schedule), nothing is made when the labels are the ones the latest version learned.
  */
-export async function trainAndStore(db: Knex, onlyIfChanged: boolean): Promise<TrainingResult> {
+export async function trainAndStore(db: Knex, onlyIfChanged: boolean): Promise<{ result: TrainingResult; model?: LearnedModel }> {
   const examples = await labelledTickets(db);
   const digest = fingerprint(examples);
   const latest = await db('classification_models').orderBy('id', 'desc').first('id', 'fingerprint', 'trained_on', 'category_examples', 'priority_examples');
   if (onlyIfChanged && latest?.fingerprint === digest) {
-    return { version: Number(latest.id), trained_on: latest.trained_on, category_examples: latest.category_examples, priority_examples: latest.priority_examples, created: false };
+    const { trained_on, category_examples, priority_examples } = latest;
+    return { result: { version: Number(latest.id), trained_on, category_examples, priority_examples, created: false } };
   }
   const models = trainModels(examples);
   const counts = { trained_on: examples.length, category_examples: models.category.examples, priority_examples: models.priority.examples };
   const [version] = (await db('classification_models').insert({ ...counts, fingerprint: digest, model: serialiseModels(models), created_at: toDbTime(now()) })) as [number];
   await db('classification_models').where('id', '<=', Number(version) - VERSIONS_KEPT).delete();
-  return { version: Number(version), ...counts, created: true };
+  return { result: { version: Number(version), ...counts, created: true }, model: { version: Number(version), ...models } };
 }
