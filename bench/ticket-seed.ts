@@ -32,6 +32,29 @@ const PRIORITIES = [...Array<string>(30).fill('low'), ...Array<string>(45).fill(
 const CATEGORIES = [...Array<string>(8).fill('technical'), ...Array<string>(5).fill('billing'), ...Array<string>(5).fill('general'), ...Array<string>(2).fill('feature_request')];
 const DUE_HOURS: Record<string, [number, number]> = { urgent: [1, 4], high: [4, 24], medium: [8, 72], low: [24, 168] };
 
+const CLOCK_COLUMNS = ['first_response_due_at', 'resolution_due_at', 'first_response_at', 'finished_at', 'resolved_at', 'closed_at', 'sla_paused_at', 'first_response_breached_at', 'resolution_breached_at'];
+
+/**
+ * The SLA columns of a seeded ticket, in CLOCK_COLUMNS order: most are answered and finished in
+ * time, about a quarter late; a breach is recorded as the \`sla\` job would have.
+ */
+function slaClocks(random: () => number, createdMs: number, status: string, firstHours: number, resolveHours: number, now: number): Array<string | null> {
+  const at = (ms: number | null) => (ms === null ? null : toDbTime(new Date(ms)));
+  const firstDue = createdMs + firstHours * HOUR;
+  const resolutionDue = createdMs + resolveHours * HOUR;
+  const finished = ['resolved', 'closed', 'rejected'].includes(status);
+  const answered = status !== 'open' && random() < 0.95 ? createdMs + random() * 1.3 * (firstDue - createdMs) : null;
+  const firstResponse = answered !== null && answered < now ? answered : null;
+  const finishedAt = finished ? Math.min(now, createdMs + random() * 1.3 * (resolutionDue - createdMs)) : null;
+  const paused = status === 'waiting' ? Math.min(now, (firstResponse ?? createdMs) + HOUR) : null;
+  const firstBreached = (firstResponse ?? finishedAt ?? now) > firstDue ? firstDue : null;
+  const resolutionBreached = (finishedAt ?? paused ?? now) > resolutionDue ? resolutionDue : null;
+  return [
+    at(firstDue), at(resolutionDue), at(firstResponse), at(finishedAt), at(status === 'rejected' ? null : finishedAt),
+    at(status === 'closed' ? finishedAt : null), at(paused), at(firstBreached), at(resolutionBreached),
+  ];
+}
+
 /** A word of middling frequency: in about 2,000 subjects and 2,500 messages of a million tickets. */
 export const SEARCH_WORD = VOCABULARY[500]!;
 
@@ -78,13 +101,12 @@ export async function seedTickets(url: string, plan: SeedPlan, progress: (done: 
         const priority = pick(PRIORITIES);
         const [firstHours, resolveHours] = DUE_HOURS[priority]!;
         const assignee = status === 'open' ? null : 2 + Math.floor(random() * plan.agents);
-        const done = status === 'resolved' || status === 'closed' || status === 'rejected' ? toDbTime(new Date(createdMs + random() * 3 * DAY)) : null;
+        const clocks = slaClocks(random, createdMs, status, firstHours, resolveHours, end);
         const archived = random() < 0.01;
         cases.push([
           id, randomUUID(), `TICK-${day}-${String(serial).padStart(4, '0')}`, pick(['api', 'api', 'email-system', 'email-system', 'import']),
           words(6), `${words(20)}.`, status, priority, pick(CATEGORIES), firstCustomerId + Math.floor(random() * plan.customers), assignee,
-          toDbTime(new Date(createdMs + firstHours * HOUR)), toDbTime(new Date(createdMs + resolveHours * HOUR)),
-          done, status === 'closed' ? done : null, archived, toDbTime(created), done ?? toDbTime(created),
+          ...clocks, archived, toDbTime(created), clocks[3] ?? toDbTime(created),
         ]);
         const tagCount = 1 + Math.floor(random() * 3);
         const chosen = new Set(Array.from({ length: tagCount }, () => TAGS[Math.floor(random() ** 2 * TAGS.length)]!));
@@ -97,7 +119,7 @@ export async function seedTickets(url: string, plan: SeedPlan, progress: (done: 
           }
         }
       }
-      await insertRows(conn, 'cases', ['id', 'uuid', 'number', 'source', 'subject', 'description', 'status', 'priority', 'category', 'customer_id', 'assignee_id', 'first_response_due_at', 'resolution_due_at', 'resolved_at', 'closed_at', 'archived', 'created_at', 'updated_at'], cases);
+      await insertRows(conn, 'cases', ['id', 'uuid', 'number', 'source', 'subject', 'description', 'status', 'priority', 'category', 'customer_id', 'assignee_id', ...CLOCK_COLUMNS, 'archived', 'created_at', 'updated_at'], cases);
       await insertRows(conn, 'case_tags', ['case_id', 'position', 'tag', 'tag_key', 'case_archived', 'case_created_at'], tags);
       await insertRows(conn, 'messages', ['id', 'case_id', 'uuid', 'direction', 'visibility', 'content', 'created_at', 'received_at'], messages);
       progress(Math.min(from + BATCH, plan.tickets));

@@ -7,15 +7,15 @@ import autocannon from 'autocannon';
 import type { Knex } from 'knex';
 import { readPage } from '../src/api/pagination.js';
 import { createTokenSigner } from '../src/auth/tokens.js';
-import { createDb, ensureDatabaseExists } from '../src/db/connect.js';
-import { migrateLatest } from '../src/db/migrate.js';
+import { createDb } from '../src/db/connect.js';
 import { createLogger } from '../src/logger.js';
 import type { Actor } from '../src/tickets/actor.js';
 import { listTickets } from '../src/tickets/list.js';
 import type { UserRole } from '../src/users/repository.js';
-import { freshDatabase, mysqlTarget } from './database.js';
+import { mysqlTarget } from './database.js';
 import { startServer } from './servers.js';
-import { SEARCH_WORD, seedTickets, type SeedPlan } from './ticket-seed.js';
+import { prepareBacklog } from './backlog.js';
+import { SEARCH_WORD } from './ticket-seed.js';
 
 const settings = {
   databaseUrl: process.env.BENCH_TICKETS_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/casehub_tickets_bench',
@@ -42,29 +42,6 @@ const scenarios = (agentUuid: string, deepCursor: string): Scenario[] => [
   { name: 'deep cursor page', as: 'admin', query: { cursor: deepCursor }, targetP99: 50 },
   { name: 'q (word search)', as: 'admin', query: { q: SEARCH_WORD }, targetP99: 200 },
 ];
-
-/** Seeds the backlog, or reuses the one already there: seeding a million tickets takes minutes. */
-async function prepare(db: Knex): Promise<void> {
-  let present = 0;
-  await ensureDatabaseExists(mysqlTarget(settings.databaseUrl));
-  try {
-    present = Number(((await db('cases').count({ n: '*' })) as Array<{ n: number }>)[0]!.n);
-  } catch {
-    // no tables yet
-  }
-  if (present === settings.tickets && !settings.reseed) {
-    console.log(`reusing the ${present} tickets in ${mysqlTarget(settings.databaseUrl).database} (BENCH_RESEED=1 to seed anew)`);
-    await migrateLatest(db);
-    return;
-  }
-  await freshDatabase(settings.databaseUrl);
-  const plan: SeedPlan = { tickets: settings.tickets, agents: 50, customers: 20_000, messagesEvery: 10, days: 1000 };
-  const started = Date.now();
-  await seedTickets(settings.databaseUrl, plan, (done) => {
-    if (done % 100_000 === 0 || done === plan.tickets) console.log(`  seeded ${done} tickets, ${Math.round((Date.now() - started) / 1000)} s`);
-  });
-  await db.raw('ANALYZE TABLE cases, case_tags, messages, users');
-}
 
 async function actorByEmail(db: Knex, email: string): Promise<Actor> {
   const row = (await db('users').where({ email }).first('id', 'uuid', 'role')) as { id: number; uuid: string; role: UserRole };
@@ -105,7 +82,7 @@ function measure(url: string, path: string, token: string, seconds: number): Pro
 export async function runTicketsBench(): Promise<void> {
   console.log(`tickets bench: GET /api/v1/tickets over ${settings.tickets} tickets, ${settings.connections} connections, ${settings.seconds} s per filter`);
   const db = createDb({ database: mysqlTarget(settings.databaseUrl), dbPoolMax: 4 }, createLogger('warn'));
-  await prepare(db);
+  await prepareBacklog(db, settings.databaseUrl, settings.tickets, settings.reseed);
   const server = await startServer('casehub', 'src/main.js', 3903, { DATABASE_URL: settings.databaseUrl, LOG_LEVEL: 'warn', ROLE: 'api', JWT_SECRET });
   try {
     const signer = createTokenSigner(JWT_SECRET);

@@ -9,6 +9,7 @@ import { ingestLogRouter } from './ingest-log-routes.js';
 import { ticketsRouter } from './tickets-routes.js';
 import { slaPolicyRouter } from './sla-policy-routes.js';
 import { adminRouter } from './admin-routes.js';
+import { reportsRouter } from './reports-routes.js';
 import { classificationRouter } from './classification-routes.js';
 import { idempotency } from './idempotency.js';
 import { importRouter, importUpload } from './import-routes.js';
@@ -38,6 +39,7 @@ export function apiRouter({ config, db, signer, ingest, services }: ApiDeps): Ro
   router.use(customersRouter(db, signer).routes());
   router.use(agentsRouter(db, signer).routes());
   router.use(slaPolicyRouter(db, signer).routes());
+  router.use(reportsRouter(db, signer).routes());
   router.use(adminRouter(db, signer).routes());
   router.use(classificationRouter(db, signer, services.classifier).routes());
   return router;

@@ -1,0 +1,107 @@
+import type { Knex } from 'knex';
+import { toDbTime } from '../db/time.js';
+import { now } from '../time/clock.js';
+import { OPEN_STATUSES } from '../tickets/workflow.js';
+import { count, minutes, percent } from './figures.js';
+import type { ReportRange } from './range.js';
+import { clockState, durations, medians } from './sql.js';
+
+export interface AgentFigures {
+  agent_id: string;
+  email: string | null;
+  name: string;
+  role: string;
+  active: boolean;
+  assigned: number;
+  resolved: number;
+  open: number;
+  median_first_response_minutes: number | null;
+  median_resolution_minutes: number | null;
+  sla_met_percent: number | null;
+}
+
+export interface AgentsReport {
+  from: string;
+  to: string;
+  time_zone: string;
+  agents: AgentFigures[];
+}
+
+interface StaffRow {
+  id: number;
+  uuid: string;
+  email: string | null;
+  first_name: string;
+  last_name: string;
+  role: string;
+  active: boolean | number;
+}
+
+const inRange = (query: Knex.QueryBuilder, column: string, range: ReportRange) =>
+  query.where('archived', false).where(column, '>=', toDbTime(range.start)).where(column, '<', toDbTime(range.end));
+
+/** Tickets per assignee that `query` selects, as a map from user id. */
+async function perAssignee(query: Knex.QueryBuilder): Promise<Map<number, number>> {
+  const rows = (await query.whereNotNull('assignee_id').select('assignee_id').count({ n: '*' }).groupBy('assignee_id')) as Array<{ assignee_id: number; n: unknown }>;
+  return new Map(rows.map((row) => [Number(row.assignee_id), count(row.n)]));
+}
+
+/** A ticket with an SLA target at all. */
+const MEASURED = "(first_response <> 'none' OR resolution <> 'none')";
+
+/** Per assignee, of the tickets resolved in the range: how many met both SLA targets, and how many had any. */
+async function slaMet(db: Knex, range: ReportRange): Promise<Map<number, { met: number; measured: number }>> {
+  const at = now();
+  const clocks = inRange(db('cases'), 'resolved_at', range)
+    .whereNotNull('assignee_id')
+    .select('assignee_id', clockState(db, 'first_response', at).wrap('', ' AS first_response'), clockState(db, 'resolution', at).wrap('', ' AS resolution'));
+  const rows = (await db
+    .from(clocks.as('clocks'))
+    .select('assignee_id')
+    .select(db.raw(`SUM(CASE WHEN ${MEASURED} AND first_response <> 'breached' AND resolution <> 'breached' THEN 1 ELSE 0 END) AS met`))
+    .select(db.raw(`SUM(CASE WHEN ${MEASURED} THEN 1 ELSE 0 END) AS measured`))
+    .groupBy('assignee_id')) as Array<{ assignee_id: number; met: unknown; measured: unknown }>;
+  return new Map(rows.map((row) => [Number(row.assignee_id), { met: count(row.met), measured: count(row.measured) }]));
+}
+
+/**
+ * Per agent (and admin) over the range:
+ * - assigned: tickets created in the range and assigned to them now;
+ * - resolved: their tickets resolved in the range;
+ * - open: their open tickets now, whatever the range (the load they carry);
+ * - median first response and resolution, over their tickets answered or resolved in the range;
+ * - SLA met: the share of their tickets resolved in the range that met both targets.
+ * `onlyUserId` narrows it to one person's own row (an agent asking).
+ */
+export async function agentsReport(db: Knex, range: ReportRange, onlyUserId?: number): Promise<AgentsReport> {
+  const staffQuery = db('users').whereIn('role', ['agent', 'admin']).select('id', 'uuid', 'email', 'first_name', 'last_name', 'role', 'active').orderBy('id');
+  if (onlyUserId !== undefined) staffQuery.where('id', onlyUserId);
+  const [staff, assigned, resolved, open, firstResponse, resolution, sla] = await Promise.all([
+    staffQuery as Promise<StaffRow[]>,
+    perAssignee(inRange(db('cases'), 'created_at', range)),
+    perAssignee(inRange(db('cases'), 'resolved_at', range)),
+    perAssignee(db('cases').where('archived', false).whereIn('status', OPEN_STATUSES)),
+    medians(db, durations(db, 'first_response_at', range.start, range.end, 'assignee_id')),
+    medians(db, durations(db, 'resolved_at', range.start, range.end, 'assignee_id')),
+    slaMet(db, range),
+  ]);
+  const agents = staff.map((user): AgentFigures => {
+    const id = Number(user.id);
+    const clocks = sla.get(id);
+    return {
+      agent_id: user.uuid,
+      email: user.email,
+      name: `${user.first_name} ${user.last_name}`.trim(),
+      role: user.role,
+      active: Boolean(user.active),
+      assigned: assigned.get(id) ?? 0,
+      resolved: resolved.get(id) ?? 0,
+      open: open.get(id) ?? 0,
+      median_first_response_minutes: minutes(firstResponse.get(String(id))),
+      median_resolution_minutes: minutes(resolution.get(String(id))),
+      sla_met_percent: clocks ? percent(clocks.met, clocks.measured) : null,
+    };
+  });
+  // A deactivated colleague with nothing in the range is history, not a row.
+  return { from: range.from, to: range.to, time_zone: range.timeZone, agents: agents.filter((a) => a.active || a.assigned + a.resolved + a.open > 0) };
+}
