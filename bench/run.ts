@@ -2,12 +2,14 @@
 import { runClassifyBench } from './classify.js';
 import { runImportBench } from './import.js';
 import { runIngestBench } from './ingest.js';
+import { runReportsBench } from './reports.js';
 import { runTicketsBench } from './tickets.js';
 
 const benches: Record<string, () => Promise<void>> = {
   classify: runClassifyBench,
   import: runImportBench,
   ingest: runIngestBench,
+  reports: runReportsBench,
   tickets: runTicketsBench,
 };
 

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Registry } from 'prom-client';
 import { databaseIsUp } from './health.js';
 import { registerDocsRoutes } from './docs.js';
+import { registerDashboardRoutes } from './dashboard-page.js';
 
 /** Routes for operators and load balancers: health, metrics, API documentation. */
 export function opsRouter(db: Knex, registry: Registry): Router {
@@ -27,5 +28,6 @@ export function opsRouter(db: Knex, registry: Registry): Router {
   });
 
   registerDocsRoutes(router);
+  registerDashboardRoutes(router);
   return router;
 }

@@ -11,10 +11,13 @@ export interface SignedIn {
   auth: Record<string, string>;
 }
 
+/** Every test user's password. */
+export const TEST_PASSWORD = 'a-test-password-123';
+
 /** A new user of the role, logged in through the real login route. */
 export async function signIn(app: TestApp, role: UserRole): Promise<SignedIn> {
   const email = `${role}-${randomBytes(4).toString('hex')}@example.com`;
-  const password = 'a-test-password-123';
+  const password = TEST_PASSWORD;
   const user = await insertUser(app.db, { role, email, passwordHash: await hashPassword(password), firstName: role });
   const response = await app.request('/api/v1/auth/login', jsonRequest('POST', { email, password }));
   if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
