@@ -4,7 +4,7 @@ import { now } from '../time/clock.js';
 import { OPEN_STATUSES } from '../tickets/workflow.js';
 import { count, minutes, percent } from './figures.js';
 import type { ReportRange } from './range.js';
-import { clockState, durations, medians } from './sql.js';
+import { createdWithClocks, durations, medians, TICKET_BREACHED, TICKET_MET } from './sql.js';
 
 export interface AgentFigures {
   agent_id: string;
@@ -46,22 +46,15 @@ async function perAssignee(query: Knex.QueryBuilder): Promise<Map<number, number
   return new Map(rows.map((row) => [Number(row.assignee_id), count(row.n)]));
 }
 
-/** A ticket with an SLA target at all. */
-const MEASURED = "(first_response <> 'none' OR resolution <> 'none')";
-
-/** Per assignee, of the tickets resolved in the range: how many met both SLA targets, and how many had any. */
-async function slaMet(db: Knex, range: ReportRange): Promise<Map<number, { met: number; measured: number }>> {
-  const at = now();
-  const clocks = inRange(db('cases'), 'resolved_at', range)
-    .whereNotNull('assignee_id')
-    .select('assignee_id', clockState(db, 'first_response', at).wrap('', ' AS first_response'), clockState(db, 'resolution', at).wrap('', ' AS resolution'));
+/** Per assignee, of the tickets created in the range whose SLA was decided: how many met every target. */
+async function slaMet(db: Knex, range: ReportRange): Promise<Map<number, { met: number; decided: number }>> {
   const rows = (await db
-    .from(clocks.as('clocks'))
+    .from(createdWithClocks(db, range, now()).whereNotNull('assignee_id').select('assignee_id').as('clocks'))
     .select('assignee_id')
-    .select(db.raw(`SUM(CASE WHEN ${MEASURED} AND first_response <> 'breached' AND resolution <> 'breached' THEN 1 ELSE 0 END) AS met`))
-    .select(db.raw(`SUM(CASE WHEN ${MEASURED} THEN 1 ELSE 0 END) AS measured`))
-    .groupBy('assignee_id')) as Array<{ assignee_id: number; met: unknown; measured: unknown }>;
-  return new Map(rows.map((row) => [Number(row.assignee_id), { met: count(row.met), measured: count(row.measured) }]));
+    .select(db.raw(`SUM(CASE WHEN ${TICKET_MET} THEN 1 ELSE 0 END) AS met`))
+    .select(db.raw(`SUM(CASE WHEN ${TICKET_MET} OR ${TICKET_BREACHED} THEN 1 ELSE 0 END) AS decided`))
+    .groupBy('assignee_id')) as Array<{ assignee_id: number; met: unknown; decided: unknown }>;
+  return new Map(rows.map((row) => [Number(row.assignee_id), { met: count(row.met), decided: count(row.decided) }]));
 }
 
 /**
@@ -70,7 +63,8 @@ async function slaMet(db: Knex, range: ReportRange): Promise<Map<number, { met: 
  * - resolved: their tickets resolved in the range;
  * - open: their open tickets now, whatever the range (the load they carry);
  * - median first response and resolution, over their tickets answered or resolved in the range;
- * - SLA met: the share of their tickets resolved in the range that met both targets.
+ * - SLA met: of their tickets created in the range whose SLA is decided, the share that met
+ *   every target (the SLA report's reckoning, per agent).
  * `onlyUserId` narrows it to one person's own row (an agent asking).
  */
 export async function agentsReport(db: Knex, range: ReportRange, onlyUserId?: number): Promise<AgentsReport> {
@@ -99,7 +93,7 @@ export async function agentsReport(db: Knex, range: ReportRange, onlyUserId?: nu
       open: open.get(id) ?? 0,
       median_first_response_minutes: minutes(firstResponse.get(String(id))),
       median_resolution_minutes: minutes(resolution.get(String(id))),
-      sla_met_percent: clocks ? percent(clocks.met, clocks.measured) : null,
+      sla_met_percent: clocks ? percent(clocks.met, clocks.decided) : null,
     };
   });
   // A deactivated colleague with nothing in the range is history, not a row.

@@ -5,7 +5,7 @@ import { now } from '../time/clock.js';
 import { OPEN_STATUSES } from '../tickets/workflow.js';
 import { rangeOf, type ReportRange } from './range.js';
 import { count, minutes, NO_CATEGORY, zeros } from './figures.js';
-import { clockState, durations, medians } from './sql.js';
+import { clockState, durations, medians, TICKET_BREACHED } from './sql.js';
 import { addDays, localDate } from './time-zone.js';
 
 export interface Dashboard {
@@ -65,8 +65,8 @@ async function slaNow(db: Knex, at: Date): Promise<Dashboard['sla']> {
     );
   const [row] = (await db
     .from(states.as('clocks'))
-    .select(db.raw(`SUM(CASE WHEN first_response = 'breached' OR resolution = 'breached' THEN 1 ELSE 0 END) AS breached`))
-    .select(db.raw(`SUM(CASE WHEN first_response <> 'breached' AND resolution <> 'breached' AND warned = 1 THEN 1 ELSE 0 END) AS at_risk`))) as Array<{ breached: unknown; at_risk: unknown }>;
+    .select(db.raw(`SUM(CASE WHEN ${TICKET_BREACHED} THEN 1 ELSE 0 END) AS breached`))
+    .select(db.raw(`SUM(CASE WHEN NOT ${TICKET_BREACHED} AND warned = 1 THEN 1 ELSE 0 END) AS at_risk`))) as Array<{ breached: unknown; at_risk: unknown }>;
   return { breached: count(row?.breached), at_risk: count(row?.at_risk) };
 }
 

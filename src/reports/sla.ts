@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import { PRIORITIES } from '../cases/vocabulary.js';
-import { fromDbTime, toDbTime } from '../db/time.js';
+import { fromDbTime } from '../db/time.js';
 import type { Page, PageOf } from '../api/pagination.js';
 import { now } from '../time/clock.js';
 import { count, percent } from './figures.js';
 import type { ReportRange } from './range.js';
-import { clockState, type ClockState } from './sql.js';
+import { createdWithClocks, TICKET_BREACHED, type ClockState } from './sql.js';
 
 export type Metric = 'first_response' | 'resolution';
 const METRICS: readonly Metric[] = ['first_response', 'resolution'];
@@ -44,15 +44,6 @@ export interface SlaReport {
   breached_tickets: { items: BreachedTicket[]; total: number; limit: number };
 }
 
-/** The ticket range of the SLA report: tickets (not archived) created in the range, with their clocks' states. */
-function clocksOf(db: Knex, range: ReportRange, at: Date): Knex.QueryBuilder {
-  return db('cases')
-    .where('archived', false)
-    .where('created_at', '>=', toDbTime(range.start))
-    .where('created_at', '<', toDbTime(range.end))
-    .select(clockState(db, 'first_response', at).wrap('', ' AS first_response'), clockState(db, 'resolution', at).wrap('', ' AS resolution'));
-}
-
 const emptyTally = (): ClockTally => ({ met: 0, breached: 0, running: 0, met_percent: null });
 
 function tally(into: ClockTally, state: ClockState, n: number): void {
@@ -61,6 +52,7 @@ function tally(into: ClockTally, state: ClockState, n: number): void {
 }
 
 interface BreachedRow {
+  id: number;
   uuid: string;
   number: string | null;
   subject: string;
@@ -72,46 +64,46 @@ interface BreachedRow {
   first_response_at: string | null;
   resolution_due_at: string | null;
   resolved_at: string | null;
-  first_response: ClockState;
-  resolution: ClockState;
 }
 
-const BREACHED = "(first_response = 'breached' OR resolution = 'breached')";
-
-/** Breached tickets of the range, newest first, a page at a time. */
+/**
+ * Breached tickets of the range, newest first, a page at a time. The page is found on the
+ * report index alone; only its own tickets are then read whole.
+ */
 export async function breachedTickets(db: Knex, range: ReportRange, page: Page): Promise<PageOf<BreachedTicket>> {
-  const at = now();
-  const breached = () =>
-    db.from(
-      clocksOf(db, range, at)
-        .select('cases.id', 'uuid', 'number', 'subject', 'priority', 'status', 'assignee_id', 'created_at')
-        .select('first_response_due_at', 'first_response_at', 'resolution_due_at', 'resolved_at')
-        .as('clocks'),
-    ).whereRaw(BREACHED);
-  const [rows, [total]] = await Promise.all([
+  const breached = () => db.from(createdWithClocks(db, range, now()).select('cases.id', 'created_at').as('clocks')).whereRaw(TICKET_BREACHED);
+  const [found, [total]] = await Promise.all([
     breached()
-      .leftJoin('users', 'users.id', 'clocks.assignee_id')
-      .select('clocks.*', 'users.uuid as assignee_uuid')
-      .orderBy([{ column: 'clocks.created_at', order: 'desc' }, { column: 'clocks.id', order: 'desc' }])
+      .select('id', 'first_response', 'resolution')
+      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
       .limit(page.limit)
-      .offset(page.offset) as Promise<BreachedRow[]>,
+      .offset(page.offset) as Promise<Array<{ id: number; first_response: ClockState; resolution: ClockState }>>,
     breached().count({ n: '*' }) as Promise<Array<{ n: unknown }>>,
   ]);
-  const items = rows.map((row) => ({
-    id: row.uuid,
-    number: row.number,
-    subject: row.subject,
-    priority: row.priority,
-    status: row.status,
-    assignee_id: row.assignee_uuid,
-    created_at: fromDbTime(row.created_at)!,
-    first_response_due_at: fromDbTime(row.first_response_due_at),
-    first_response_at: fromDbTime(row.first_response_at),
-    first_response_breached: row.first_response === 'breached',
-    resolution_due_at: fromDbTime(row.resolution_due_at),
-    resolved_at: fromDbTime(row.resolved_at),
-    resolution_breached: row.resolution === 'breached',
-  }));
+  const rows = (await db('cases')
+    .leftJoin('users', 'users.id', 'cases.assignee_id')
+    .whereIn('cases.id', found.map((f) => f.id))
+    .select('cases.id', 'cases.uuid', 'number', 'subject', 'priority', 'status', 'users.uuid as assignee_uuid', 'cases.created_at')
+    .select('first_response_due_at', 'first_response_at', 'resolution_due_at', 'resolved_at')) as BreachedRow[];
+  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  const items = found.map(({ id, first_response, resolution }) => {
+    const row = byId.get(Number(id))!;
+    return {
+      id: row.uuid,
+      number: row.number,
+      subject: row.subject,
+      priority: row.priority,
+      status: row.status,
+      assignee_id: row.assignee_uuid,
+      created_at: fromDbTime(row.created_at)!,
+      first_response_due_at: fromDbTime(row.first_response_due_at),
+      first_response_at: fromDbTime(row.first_response_at),
+      first_response_breached: first_response === 'breached',
+      resolution_due_at: fromDbTime(row.resolution_due_at),
+      resolved_at: fromDbTime(row.resolved_at),
+      resolution_breached: resolution === 'breached',
+    };
+  });
   return { items, total: count(total?.n), limit: page.limit, offset: page.offset, next_cursor: null };
 }
 
@@ -123,7 +115,7 @@ export async function breachedTickets(db: Knex, range: ReportRange, page: Page):
 export async function slaReport(db: Knex, range: ReportRange, listLimit: number): Promise<SlaReport> {
   const [rows, breached] = await Promise.all([
     db
-      .from(clocksOf(db, range, now()).select('priority').as('clocks'))
+      .from(createdWithClocks(db, range, now()).select('priority').as('clocks'))
       .select('priority', 'first_response', 'resolution')
       .count({ n: '*' })
       .groupBy('priority', 'first_response', 'resolution') as Promise<Array<{ priority: string; first_response: ClockState; resolution: ClockState; n: unknown }>>,

@@ -87,3 +87,17 @@ export function clockState(db: Knex, metric: 'first_response' | 'resolution', no
     [toDbTime(now)],
   );
 }
+
+/** Tickets (not archived) created in the range, each with its two clocks' states. */
+export function createdWithClocks(db: Knex, range: { start: Date; end: Date }, now: Date): Knex.QueryBuilder {
+  return db('cases')
+    .where('archived', false)
+    .where('created_at', '>=', toDbTime(range.start))
+    .where('created_at', '<', toDbTime(range.end))
+    .select(clockState(db, 'first_response', now).wrap('', ' AS first_response'), clockState(db, 'resolution', now).wrap('', ' AS resolution'));
+}
+
+/** Over rows with `first_response` and `resolution` states: a ticket with a clock breached. */
+export const TICKET_BREACHED = "(first_response = 'breached' OR resolution = 'breached')";
+/** A ticket whose every clock met its target (and that has one). */
+export const TICKET_MET = "(first_response IN ('met', 'none') AND resolution IN ('met', 'none') AND NOT (first_response = 'none' AND resolution = 'none'))";

@@ -42,7 +42,7 @@ describe('casehub CLI', () => {
   it('migrate applies every migration, then nothing the second time', async () => {
     const first = await cli('migrate');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^Applied 17 migration\(s\)/);
+    expect(first.stdout).toMatch(/^Applied 18 migration\(s\)/);
     const second = await cli('migrate');
     expect(second.stdout).toMatch(/^Applied 0 migration\(s\)/);
   });
@@ -122,7 +122,7 @@ describe('casehub CLI', () => {
   it('migrate --rollback removes every table', async () => {
     const result = await cli('migrate', '--rollback');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Reverted 17 migration\(s\)/);
+    expect(result.stdout).toMatch(/^Reverted 18 migration\(s\)/);
     expect(await withDb((db) => db.schema.hasTable('cases'))).toBe(false);
   });
 

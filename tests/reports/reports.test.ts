@@ -208,8 +208,8 @@ describe('GET /admin/reports/agents', () => {
       open: 1,
       median_first_response_minutes: 120,
       median_resolution_minutes: 600,
-      // A met both targets; B missed its first response, G its resolution.
-      sla_met_percent: 33.3,
+      // Of A and B, created in the range: A met both targets, B missed its first response.
+      sla_met_percent: 50,
     });
     expect(row(idle)).toMatchObject({ assigned: 0, resolved: 0, open: 0, median_first_response_minutes: null, median_resolution_minutes: null, sla_met_percent: null });
     expect(row(admin)).toMatchObject({ role: 'admin', assigned: 0 });
