@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { PRIORITIES } from '../cases/vocabulary.js';
 import { fromDbTime } from '../db/time.js';
-import type { Page, PageOf } from '../api/pagination.js';
+import { offsetPage, type Page, type PageOf } from '../api/pagination.js';
 import { now } from '../time/clock.js';
 import { count, percent } from './figures.js';
 import type { ReportRange } from './range.js';
@@ -104,7 +104,7 @@ export async function breachedTickets(db: Knex, range: ReportRange, page: Page):
       resolution_breached: resolution === 'breached',
     };
   });
-  return { items, total: count(total?.n), limit: page.limit, offset: page.offset, next_cursor: null };
+  return offsetPage(items, count(total?.n), page);
 }
 
 /**

@@ -117,7 +117,8 @@ describe('casehub CLI', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+    // Six CLI processes, each starting Node and connecting: more than the default 5 s on a busy CI machine.
+  }, 30_000);
 
   it('migrate --rollback removes every table', async () => {
     const result = await cli('migrate', '--rollback');
