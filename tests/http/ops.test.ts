@@ -80,6 +80,29 @@ describe('operational routes', () => {
     }
   });
 
+  it('GET /dashboard serves the page and every script and style it loads from the app itself', async () => {
+    const response = await app.request('/dashboard');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await response.text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.sort()).toEqual(['/dashboard/chart.umd.js', '/dashboard/dashboard.css', '/dashboard/dashboard.js']);
+    for (const asset of assets) {
+      const fetched = await app.request(asset);
+      expect({ asset, status: fetched.status }).toEqual({ asset, status: 200 });
+      expect((await fetched.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    }
+    expect(await (await app.request('/dashboard/chart.umd.js')).text()).toContain('Chart');
+  });
+
+  it('GET /dashboard/<anything else> is a 404, not a file read', async () => {
+    for (const path of ['/dashboard/index.html', '/dashboard/..%2F..%2Fpackage.json', '/dashboard/chart.cjs']) {
+      const response = await app.request(path);
+      expect(response.status).toBe(404);
+      expect((await errorBody(response)).code).toBe('NOT_FOUND');
+    }
+  });
+
   it('GET /metrics counts requests by route pattern and status, and reports the pool', async () => {
     await app.request('/health');
     await app.request('/nowhere/42');
