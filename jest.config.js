@@ -4,6 +4,9 @@ const base = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
+  // Tests that start an app of their own create and migrate a whole database first: on a busy
+  // two-core CI machine with MySQL that alone can pass Jest's default 5 s.
+  testTimeout: 20_000,
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
