@@ -85,13 +85,12 @@ function row(cells) {
   return tr;
 }
 
-function rangeQuery() {
-  const form = new FormData($('#range'));
-  return new URLSearchParams({ from: form.get('from'), to: form.get('to'), time_zone: form.get('time_zone') }).toString();
-}
+/** The range form's fields: from, to and time_zone. */
+const rangeFields = () => Object.fromEntries(new FormData($('#range')));
+const rangeQuery = () => new URLSearchParams(rangeFields()).toString();
 
 async function showOverview() {
-  const dashboard = await api(`/admin/dashboard?time_zone=${encodeURIComponent(new FormData($('#range')).get('time_zone'))}`);
+  const dashboard = await api(`/admin/dashboard?${new URLSearchParams({ time_zone: rangeFields().time_zone })}`);
   fill($('#overview'), dashboard);
   bars('chart-status', dashboard.open.by_status);
   bars('chart-priority', dashboard.open.by_priority);
@@ -151,7 +150,8 @@ async function download(report) {
   const csv = await api(`/admin/reports/${report}?${rangeQuery()}`, 'text/csv');
   const link = document.createElement('a');
   link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-  link.download = `${report}-${new FormData($('#range')).get('from')}-${new FormData($('#range')).get('to')}.csv`;
+  const { from, to } = rangeFields();
+  link.download = `${report}-${from}-${to}.csv`;
   link.click();
   URL.revokeObjectURL(link.href);
 }

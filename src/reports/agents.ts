@@ -1,10 +1,9 @@
 import type { Knex } from 'knex';
-import { toDbTime } from '../db/time.js';
 import { now } from '../time/clock.js';
 import { OPEN_STATUSES } from '../tickets/workflow.js';
 import { count, minutes, percent } from './figures.js';
 import type { ReportRange } from './range.js';
-import { createdWithClocks, durations, medians, TICKET_BREACHED, TICKET_MET } from './sql.js';
+import { createdWithClocks, durations, happenedIn, medians, TICKET_BREACHED, TICKET_MET } from './sql.js';
 
 export interface AgentFigures {
   agent_id: string;
@@ -37,9 +36,6 @@ interface StaffRow {
   active: boolean | number;
 }
 
-const inRange = (query: Knex.QueryBuilder, column: string, range: ReportRange) =>
-  query.where('archived', false).where(column, '>=', toDbTime(range.start)).where(column, '<', toDbTime(range.end));
-
 /** Tickets per assignee that `query` selects, as a map from user id. */
 async function perAssignee(query: Knex.QueryBuilder): Promise<Map<number, number>> {
   const rows = (await query.whereNotNull('assignee_id').select('assignee_id').count({ n: '*' }).groupBy('assignee_id')) as Array<{ assignee_id: number; n: unknown }>;
@@ -47,9 +43,9 @@ async function perAssignee(query: Knex.QueryBuilder): Promise<Map<number, number
 }
 
 /** Per assignee, of the tickets created in the range whose SLA was decided: how many met every target. */
-async function slaMet(db: Knex, range: ReportRange): Promise<Map<number, { met: number; decided: number }>> {
+async function slaMet(db: Knex, clocks: Knex.QueryBuilder): Promise<Map<number, { met: number; decided: number }>> {
   const rows = (await db
-    .from(createdWithClocks(db, range, now()).whereNotNull('assignee_id').select('assignee_id').as('clocks'))
+    .from(clocks.whereNotNull('assignee_id').select('assignee_id').as('clocks'))
     .select('assignee_id')
     .select(db.raw(`SUM(CASE WHEN ${TICKET_MET} THEN 1 ELSE 0 END) AS met`))
     .select(db.raw(`SUM(CASE WHEN ${TICKET_MET} OR ${TICKET_BREACHED} THEN 1 ELSE 0 END) AS decided`))
@@ -65,19 +61,20 @@ async function slaMet(db: Knex, range: ReportRange): Promise<Map<number, { met: 
  * - median first response and resolution, over their tickets answered or resolved in the range;
  * - SLA met: of their tickets created in the range whose SLA is decided, the share that met
  *   every target (the SLA report's reckoning, per agent).
- * `onlyUserId` narrows it to one person's own row (an agent asking).
+ * `onlyUserId` narrows it to one person's own row (an agent asking): then only their tickets
+ * are read.
  */
 export async function agentsReport(db: Knex, range: ReportRange, onlyUserId?: number): Promise<AgentsReport> {
   const staffQuery = db('users').whereIn('role', ['agent', 'admin']).select('id', 'uuid', 'email', 'first_name', 'last_name', 'role', 'active').orderBy('id');
-  if (onlyUserId !== undefined) staffQuery.where('id', onlyUserId);
+  const theirs = (query: Knex.QueryBuilder) => (onlyUserId === undefined ? query : query.where('assignee_id', onlyUserId));
   const [staff, assigned, resolved, open, firstResponse, resolution, sla] = await Promise.all([
-    staffQuery as Promise<StaffRow[]>,
-    perAssignee(inRange(db('cases'), 'created_at', range)),
-    perAssignee(inRange(db('cases'), 'resolved_at', range)),
-    perAssignee(db('cases').where('archived', false).whereIn('status', OPEN_STATUSES)),
-    medians(db, durations(db, 'first_response_at', range.start, range.end, 'assignee_id')),
-    medians(db, durations(db, 'resolved_at', range.start, range.end, 'assignee_id')),
-    slaMet(db, range),
+    (onlyUserId === undefined ? staffQuery : staffQuery.where('id', onlyUserId)) as Promise<StaffRow[]>,
+    perAssignee(theirs(happenedIn(db, 'created_at', range))),
+    perAssignee(theirs(happenedIn(db, 'resolved_at', range))),
+    perAssignee(theirs(db('cases').where('archived', false).whereIn('status', OPEN_STATUSES))),
+    medians(db, theirs(durations(db, 'first_response_at', range, 'assignee_id'))),
+    medians(db, theirs(durations(db, 'resolved_at', range, 'assignee_id'))),
+    slaMet(db, theirs(createdWithClocks(db, range, now()))),
   ]);
   const agents = staff.map((user): AgentFigures => {
     const id = Number(user.id);

@@ -5,6 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { PageOf } from '../api/pagination.js';
+import { SLA_METRICS, type SlaMetric } from '../sla/clocks.js';
 import type { AgentsReport } from './agents.js';
 import type { Dashboard } from './dashboard.js';
 import type { BreachedTicket, ClockTally, SlaReport } from './sla.js';
@@ -38,7 +39,7 @@ export function ticketVolumeCsv(report: TicketVolumeReport): string {
   return table(['section', 'key', 'created', 'resolved'], rows);
 }
 
-export const AGENT_COLUMNS = ['agent_id', 'email', 'name', 'role', 'active', 'assigned', 'resolved', 'open', 'median_first_response_minutes', 'median_resolution_minutes', 'sla_met_percent'] as const;
+const AGENT_COLUMNS = ['agent_id', 'email', 'name', 'role', 'active', 'assigned', 'resolved', 'open', 'median_first_response_minutes', 'median_resolution_minutes', 'sla_met_percent'] as const;
 
 export function agentsCsv(report: AgentsReport): string {
   return table(AGENT_COLUMNS, report.agents as unknown as Array<Record<string, Cell>>);
@@ -47,15 +48,15 @@ export function agentsCsv(report: AgentsReport): string {
 /** `priority,metric,met,breached,running,met_percent`, each priority then `all`. */
 export function slaCsv(report: SlaReport): string {
   const rows: Array<Record<string, Cell>> = [];
-  const add = (priority: string, tallies: Record<'first_response' | 'resolution', ClockTally>) => {
-    for (const metric of ['first_response', 'resolution'] as const) rows.push({ priority, metric, ...tallies[metric] });
+  const add = (priority: string, tallies: Record<SlaMetric, ClockTally>) => {
+    for (const metric of SLA_METRICS) rows.push({ priority, metric, ...tallies[metric] });
   };
   for (const { priority, ...tallies } of report.by_priority) add(priority, tallies);
   add('all', report.totals);
   return table(['priority', 'metric', 'met', 'breached', 'running', 'met_percent'], rows);
 }
 
-export const BREACHED_COLUMNS = [
+const BREACHED_COLUMNS = [
   'id', 'number', 'subject', 'priority', 'status', 'assignee_id', 'created_at',
   'first_response_due_at', 'first_response_at', 'first_response_breached', 'resolution_due_at', 'resolved_at', 'resolution_breached',
 ] as const;

@@ -3,10 +3,10 @@ import { CATEGORIES, PRIORITIES, type Status } from '../cases/vocabulary.js';
 import { toDbTime } from '../db/time.js';
 import { now } from '../time/clock.js';
 import { OPEN_STATUSES } from '../tickets/workflow.js';
-import { rangeOf, type ReportRange } from './range.js';
+import { rangeOf } from './range.js';
 import { count, minutes, NO_CATEGORY, zeros } from './figures.js';
-import { clockState, durations, medians, TICKET_BREACHED } from './sql.js';
-import { addDays, localDate } from './time-zone.js';
+import { durations, happenedIn, medians, TICKET_BREACHED, withClockStates, type Span } from './sql.js';
+import { addDays, localDate, startOfDay } from './time-zone.js';
 
 export interface Dashboard {
   time_zone: string;
@@ -23,7 +23,6 @@ export interface Dashboard {
   resolved: { today: number; last_7_days: number };
   last_30_days: { median_first_response_minutes: number | null; median_resolution_minutes: number | null };
 }
-
 
 /** Open tickets (not resolved, closed or rejected) by status, priority and category, and how many have no assignee. */
 async function openTickets(db: Knex): Promise<Dashboard['open']> {
@@ -52,11 +51,7 @@ async function openTickets(db: Knex): Promise<Dashboard['open']> {
  */
 async function slaNow(db: Knex, at: Date): Promise<Dashboard['sla']> {
   const atText = toDbTime(at);
-  const states = db('cases')
-    .where('archived', false)
-    .whereIn('status', OPEN_STATUSES)
-    .select(clockState(db, 'first_response', at).wrap('', ' AS first_response'), clockState(db, 'resolution', at).wrap('', ' AS resolution'))
-    .select(
+  const states = withClockStates(db, db('cases').where('archived', false).whereIn('status', OPEN_STATUSES), at).select(
       db.raw(
         `CASE WHEN (first_response_at IS NULL AND (first_response_warned_at IS NOT NULL OR first_response_check_at <= ?))
           OR (sla_paused_at IS NULL AND (resolution_warned_at IS NOT NULL OR resolution_check_at <= ?)) THEN 1 ELSE 0 END AS warned`,
@@ -71,11 +66,8 @@ async function slaNow(db: Knex, at: Date): Promise<Dashboard['sla']> {
 }
 
 /** Tickets whose `column` time falls today, and in the 7 days up to today (local days). */
-async function todayAndWeek(db: Knex, column: 'created_at' | 'resolved_at', todayStart: Date, week: ReportRange): Promise<{ today: number; last_7_days: number }> {
-  const [row] = (await db('cases')
-    .where('archived', false)
-    .where(column, '>=', toDbTime(week.start))
-    .where(column, '<', toDbTime(week.end))
+async function todayAndWeek(db: Knex, column: 'created_at' | 'resolved_at', todayStart: Date, week: Span): Promise<{ today: number; last_7_days: number }> {
+  const [row] = (await happenedIn(db, column, week)
     .select(db.raw(`SUM(CASE WHEN ${column} >= ? THEN 1 ELSE 0 END) AS today`, [toDbTime(todayStart)]))
     .count({ week: '*' })) as Array<{ today: unknown; week: unknown }>;
   return { today: count(row?.today), last_7_days: count(row?.week) };
@@ -87,14 +79,14 @@ export async function dashboard(db: Knex, timeZone: string): Promise<Dashboard> 
   const today = localDate(timeZone, at.getTime());
   const week = rangeOf(timeZone, addDays(today, -6), today);
   const month = rangeOf(timeZone, addDays(today, -29), today);
-  const todayStart = rangeOf(timeZone, today, today).start;
+  const todayStart = new Date(startOfDay(timeZone, today));
   const [open, sla, created, resolved, firstResponse, resolution] = await Promise.all([
     openTickets(db),
     slaNow(db, at),
     todayAndWeek(db, 'created_at', todayStart, week),
     todayAndWeek(db, 'resolved_at', todayStart, week),
-    medians(db, durations(db, 'first_response_at', month.start, month.end)),
-    medians(db, durations(db, 'resolved_at', month.start, month.end)),
+    medians(db, durations(db, 'first_response_at', month)),
+    medians(db, durations(db, 'resolved_at', month)),
   ]);
   return {
     time_zone: timeZone,

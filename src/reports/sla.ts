@@ -2,13 +2,12 @@ import type { Knex } from 'knex';
 import { PRIORITIES } from '../cases/vocabulary.js';
 import { fromDbTime } from '../db/time.js';
 import { offsetPage, type Page, type PageOf } from '../api/pagination.js';
+import { SLA_METRICS, type SlaMetric } from '../sla/clocks.js';
 import { now } from '../time/clock.js';
 import { count, percent } from './figures.js';
 import type { ReportRange } from './range.js';
 import { createdWithClocks, TICKET_BREACHED, type ClockState } from './sql.js';
 
-export type Metric = 'first_response' | 'resolution';
-const METRICS: readonly Metric[] = ['first_response', 'resolution'];
 
 export interface ClockTally {
   met: number;
@@ -39,8 +38,8 @@ export interface SlaReport {
   from: string;
   to: string;
   time_zone: string;
-  totals: Record<Metric, ClockTally>;
-  by_priority: Array<{ priority: string } & Record<Metric, ClockTally>>;
+  totals: Record<SlaMetric, ClockTally>;
+  by_priority: Array<{ priority: string } & Record<SlaMetric, ClockTally>>;
   breached_tickets: { items: BreachedTicket[]; total: number; limit: number };
 }
 
@@ -126,7 +125,7 @@ export async function slaReport(db: Knex, range: ReportRange, listLimit: number)
   for (const row of rows) {
     const tallies = byPriority.get(row.priority) ?? { first_response: emptyTally(), resolution: emptyTally() };
     byPriority.set(row.priority, tallies);
-    for (const metric of METRICS) {
+    for (const metric of SLA_METRICS) {
       tally(tallies[metric], row[metric], count(row.n));
       tally(totals[metric], row[metric], count(row.n));
     }

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import { isMysql } from '../db/dialect.js';
 import { toDbTime } from '../db/time.js';
+import type { SlaMetric } from '../sla/clocks.js';
 import type { OffsetPiece } from './time-zone.js';
 
 /** The zone's offset, in seconds, at the time in `column`: one branch per stretch of one offset. */
@@ -32,17 +33,23 @@ export function secondsBetween(db: Knex, start: string, end: string): string {
   return isMysql(db) ? `TIMESTAMPDIFF(MICROSECOND, ${start}, ${end}) / 1000000` : `(julianday(${end}) - julianday(${start})) * 86400.0`;
 }
 
+/** Instants bounding a range of local days: from `start`, up to but not including `end`. */
+export interface Span {
+  start: Date;
+  end: Date;
+}
+
+/** Tickets (not archived) whose time in `column` falls in the span: where every report starts. */
+export function happenedIn(db: Knex, column: string, span: Span): Knex.QueryBuilder {
+  return db('cases').where('archived', false).where(column, '>=', toDbTime(span.start)).where(column, '<', toDbTime(span.end));
+}
+
 /**
  * Seconds from creation to the time in `column`, per `group` (an expression: `assignee_id`, or
- * one group `'all'`), for tickets whose `column` time falls in [since, until): the rows
- * `medians` reads.
+ * one group `'all'`), for tickets whose `column` time falls in the span: the rows `medians` reads.
  */
-export function durations(db: Knex, column: 'first_response_at' | 'resolved_at', since: Date, until: Date, group = "'all'"): Knex.QueryBuilder {
-  return db('cases')
-    .where('archived', false)
-    .where(column, '>=', toDbTime(since))
-    .where(column, '<', toDbTime(until))
-    .select(db.raw(`${group} AS grp`), db.raw(`${secondsBetween(db, 'created_at', column)} AS value`));
+export function durations(db: Knex, column: 'first_response_at' | 'resolved_at', span: Span, group = "'all'"): Knex.QueryBuilder {
+  return happenedIn(db, column, span).select(db.raw(`${group} AS grp`), db.raw(`${secondsBetween(db, 'created_at', column)} AS value`));
 }
 
 /**
@@ -76,7 +83,7 @@ export type ClockState = 'met' | 'breached' | 'running' | 'none';
  * past its deadline; met when it stopped in time; running while it runs or is paused; none
  * without a deadline.
  */
-export function clockState(db: Knex, metric: 'first_response' | 'resolution', now: Date): Knex.Raw {
+function clockState(db: Knex, metric: SlaMetric, now: Date): Knex.Raw {
   const stopped = metric === 'first_response' ? 'COALESCE(first_response_at, finished_at)' : 'finished_at';
   const until = metric === 'first_response' ? stopped : 'COALESCE(finished_at, sla_paused_at)';
   return db.raw(
@@ -88,13 +95,14 @@ export function clockState(db: Knex, metric: 'first_response' | 'resolution', no
   );
 }
 
-/** Tickets (not archived) created in the range, each with its two clocks' states. */
-export function createdWithClocks(db: Knex, range: { start: Date; end: Date }, now: Date): Knex.QueryBuilder {
-  return db('cases')
-    .where('archived', false)
-    .where('created_at', '>=', toDbTime(range.start))
-    .where('created_at', '<', toDbTime(range.end))
-    .select(clockState(db, 'first_response', now).wrap('', ' AS first_response'), clockState(db, 'resolution', now).wrap('', ' AS resolution'));
+/** Adds both clocks' states to the tickets `query` selects, as columns `first_response` and `resolution`. */
+export function withClockStates(db: Knex, query: Knex.QueryBuilder, now: Date): Knex.QueryBuilder {
+  return query.select(clockState(db, 'first_response', now).wrap('', ' AS first_response'), clockState(db, 'resolution', now).wrap('', ' AS resolution'));
+}
+
+/** Tickets (not archived) created in the span, each with its two clocks' states. */
+export function createdWithClocks(db: Knex, span: Span, now: Date): Knex.QueryBuilder {
+  return withClockStates(db, happenedIn(db, 'created_at', span), now);
 }
 
 /** Over rows with `first_response` and `resolution` states: a ticket with a clock breached. */

@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import { CATEGORIES, PRIORITIES, STATUSES } from '../cases/vocabulary.js';
-import { toDbTime } from '../db/time.js';
 import { count, NO_CATEGORY } from './figures.js';
 import type { ReportRange } from './range.js';
-import { localDate } from './sql.js';
+import { happenedIn, localDate } from './sql.js';
 
 export interface Volume {
   created: number;
@@ -26,14 +25,8 @@ type Event = 'created' | 'resolved';
 const DIMENSIONS = ['status', 'category', 'priority', 'source'] as const;
 type Dimension = (typeof DIMENSIONS)[number];
 
-/** Tickets (not archived) whose creation or resolution falls in the range. */
-function happened(db: Knex, event: Event, range: ReportRange): Knex.QueryBuilder {
-  const column = `${event}_at`;
-  return db('cases').where('archived', false).where(column, '>=', toDbTime(range.start)).where(column, '<', toDbTime(range.end));
-}
-
 async function perDay(db: Knex, event: Event, range: ReportRange): Promise<Map<string, number>> {
-  const rows = (await happened(db, event, range)
+  const rows = (await happenedIn(db, `${event}_at`, range)
     .select(localDate(db, `${event}_at`, range.pieces).wrap('', ' AS day'))
     .count({ n: '*' })
     .groupBy('day')) as Array<{ day: string; n: unknown }>;
@@ -44,7 +37,7 @@ type DimensionRow = Record<Dimension, string | null> & { n: unknown };
 
 /** One pass per event over every dimension at once; the breakdowns are summed up from it. */
 async function perDimensions(db: Knex, event: Event, range: ReportRange): Promise<DimensionRow[]> {
-  return (await happened(db, event, range).select(...DIMENSIONS).count({ n: '*' }).groupBy(...DIMENSIONS)) as DimensionRow[];
+  return (await happenedIn(db, `${event}_at`, range).select(...DIMENSIONS).count({ n: '*' }).groupBy(...DIMENSIONS)) as DimensionRow[];
 }
 
 /** Rows for every known value (zeros included, in their usual order), then any other value seen. */

@@ -334,6 +334,21 @@ describe('who may read reports, and what a bad query gets', () => {
     expect(Object.keys(body.errors!).sort()).toEqual(fields);
   });
 
+  it.each([
+    ['/admin/dashboard?time_zone=Nowhere/Else', ['time_zone']],
+    // The dashboard is about now: it takes no range.
+    ['/admin/dashboard?from=2026-03-01', ['from']],
+    ['/admin/dashboard?format=pdf', ['format']],
+    ['/admin/reports/agents?time_zone=Nowhere/Else', ['time_zone']],
+    ['/admin/reports/sla?from=2026-03-30&to=2026-03-01', ['from']],
+    ['/admin/reports/sla/breached?from=2025-01-01&to=2026-03-01', ['to']],
+    ['/admin/reports/sla/breached?sort=oldest', ['sort']],
+  ])('answers GET %s with 400 naming %j', async (path, fields) => {
+    const response = await call(app, admin, 'GET', path);
+    expect(response.status).toBe(400);
+    expect(Object.keys((await errorBody(response)).errors!).sort()).toEqual(fields);
+  });
+
   it('rejects a bad page of breached tickets', async () => {
     expect((await call(app, admin, 'GET', '/admin/reports/sla/breached?limit=0')).status).toBe(400);
     expect((await call(app, admin, 'GET', '/admin/reports/sla/breached?limit=1001')).status).toBe(400);
