@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { toDbTime } from '../src/db/time.js';
+import { wordsOfTexts, type TicketText } from '../src/search/ticket-words.js';
 import { mysqlTarget } from './database.js';
 import { seededRandom } from './payloads.js';
 
@@ -89,6 +90,7 @@ export async function seedTickets(url: string, plan: SeedPlan, progress: (done: 
       const cases: unknown[][] = [];
       const tags: unknown[][] = [];
       const messages: unknown[][] = [];
+      const searchWords: unknown[][] = [];
       for (let i = from; i < Math.min(from + BATCH, plan.tickets); i++) {
         const id = i + 1;
         const createdMs = start + Math.floor(((end - start) * i) / plan.tickets);
@@ -103,9 +105,12 @@ export async function seedTickets(url: string, plan: SeedPlan, progress: (done: 
         const assignee = status === 'open' ? null : 2 + Math.floor(random() * plan.agents);
         const clocks = slaClocks(random, createdMs, status, firstHours, resolveHours, end);
         const archived = random() < 0.01;
+        const subject = words(6);
+        const description = `${words(20)}.`;
+        const texts: TicketText[] = [[subject, true], [description, true]];
         cases.push([
           id, randomUUID(), `TICK-${day}-${String(serial).padStart(4, '0')}`, pick(['api', 'api', 'email-system', 'email-system', 'import']),
-          words(6), `${words(20)}.`, status, priority, pick(CATEGORIES), firstCustomerId + Math.floor(random() * plan.customers), assignee,
+          subject, description, status, priority, pick(CATEGORIES), firstCustomerId + Math.floor(random() * plan.customers), assignee,
           ...clocks, archived, toDbTime(created), clocks[3] ?? toDbTime(created),
         ]);
         const tagCount = 1 + Math.floor(random() * 3);
@@ -115,13 +120,18 @@ export async function seedTickets(url: string, plan: SeedPlan, progress: (done: 
           const count = 1 + Math.floor(random() * 4);
           for (let m = 0; m < count; m++) {
             const at = toDbTime(new Date(createdMs + (m + 1) * HOUR));
-            messages.push([messageId++, id, randomUUID(), m % 2 === 0 ? 'inbound' : 'outbound', random() < 0.2 ? 'internal' : 'public', `${words(40)}.`, at, at]);
+            const [visibility, content] = [random() < 0.2 ? 'internal' : 'public', `${words(40)}.`];
+            messages.push([messageId++, id, randomUUID(), m % 2 === 0 ? 'inbound' : 'outbound', visibility, content, at, at]);
+            texts.push([content, visibility === 'public']);
           }
         }
+        // What the search job would write for the ticket (src/search/indexer.ts).
+        for (const [word, readable] of wordsOfTexts(texts)) searchWords.push([id, word, readable]);
       }
       await insertRows(conn, 'cases', ['id', 'uuid', 'number', 'source', 'subject', 'description', 'status', 'priority', 'category', 'customer_id', 'assignee_id', ...CLOCK_COLUMNS, 'archived', 'created_at', 'updated_at'], cases);
       await insertRows(conn, 'case_tags', ['case_id', 'position', 'tag', 'tag_key', 'case_archived', 'case_created_at'], tags);
       await insertRows(conn, 'messages', ['id', 'case_id', 'uuid', 'direction', 'visibility', 'content', 'created_at', 'received_at'], messages);
+      await insertRows(conn, 'search_words', ['case_id', 'word', 'public'], searchWords);
       progress(Math.min(from + BATCH, plan.tickets));
     }
     await insertRows(conn, 'ticket_counters', ['day', 'last_value'], [...counters]);

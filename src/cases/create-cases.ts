@@ -11,6 +11,7 @@ import type { CaseRow } from './repository.js';
 import { earliestOutbound, externalFields, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
 import { caseIdsByUuid, insertAll, numberCases } from './bulk.js';
 import { tagRows } from './tags.js';
+import { markForSearch } from '../search/pending.js';
 import { priorityFromExternal, statusFromExternal } from './vocabulary.js';
 
 export interface NewCase {
@@ -103,6 +104,7 @@ export async function createCases(trx: Knex.Transaction, classifier: Classifier,
   await insertAll(trx, 'case_custom_fields', fields);
   await insertAll(trx, 'messages', messages);
   await insertAll(trx, 'case_history', history);
+  await markForSearch(trx, [...ids.values()]);
   await classifier.log.record(
     trx,
     classified.flatMap(({ decided }, i) => (decided ? [{ caseId: ids.get(rows[i]!.uuid)!, ticketId: rows[i]!.uuid, ...decided }] : [])),

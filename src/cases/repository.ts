@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { forUpdate } from '../db/transaction.js';
+import { markForSearch } from '../search/pending.js';
 import type { SlaClocks } from '../sla/clocks.js';
 import type { CustomField } from './custom-fields.js';
 import { tagRows, type TaggedTicket } from './tags.js';
@@ -84,6 +85,7 @@ export function findIntegrationCase(db: Knex, integrationId: number, caseUid: st
 
 export async function updateCase(trx: Knex.Transaction, id: number, changes: Partial<StoredCase>): Promise<void> {
   await trx('cases').where({ id }).update(changes);
+  if (changes.subject !== undefined || changes.description !== undefined) await markForSearch(trx, [id]);
 }
 
 export async function loadTags(db: Knex, caseId: number): Promise<string[]> {
@@ -114,7 +116,9 @@ export async function existingMessageUids(db: Knex, caseId: number, uids: readon
 }
 
 export async function insertMessages(trx: Knex.Transaction, rows: readonly NewMessageRow[]): Promise<void> {
-  if (rows.length > 0) await trx('messages').insert(rows);
+  if (rows.length === 0) return;
+  await trx('messages').insert(rows);
+  await markForSearch(trx, rows.map((row) => Number(row.case_id)));
 }
 
 export function listCaseMessages(db: Knex, caseId: number, visibility?: 'public'): Promise<MessageRow[]> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
+import { markForSearch } from '../search/pending.js';
 import { caseIdsByUuid, insertAll, numberCases } from '../cases/bulk.js';
 import type { HistoryEntry } from '../cases/repository.js';
 import { normaliseTags, tagRows } from '../cases/tags.js';
@@ -201,6 +202,7 @@ class BatchWriter {
     await insertAll(trx, 'cases', rows);
     const ids = await caseIdsByUuid(trx, rows.map((r) => r.uuid));
     const idOf = (i: number) => ids.get(rows[i]!.uuid)!;
+    await markForSearch(trx, [...ids.values()]);
     const actor = this.options.actorId;
     const history: HistoryEntry[] = rows.map((row, i) => ({
       case_id: idOf(i),

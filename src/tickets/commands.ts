@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { markForSearch } from '../search/pending.js';
 import { customerForSender } from '../customers/match.js';
 import { dbTimeMs, toDbTime } from '../db/time.js';
 import { forUpdate, withTransaction } from '../db/transaction.js';
@@ -89,6 +90,7 @@ export async function createTicket(db: Knex, services: TicketServices, actor: Ac
     })) as [number];
     await replaceTags(trx, { id: caseId, created_at: nowText, archived: false }, normaliseTags(body.tags));
     await insertHistory(trx, [userHistory(caseId, actor, 'created', null, 'open', nowText)]);
+    await markForSearch(trx, [caseId]);
     if (decided) await services.classifier.log.record(trx, [{ caseId, ticketId: uuid, ...decided }]);
     const [number] = (await allocateTicketNumbers(trx, now, 1)) as [string];
     await trx('cases').where({ id: caseId }).update({ number });
@@ -186,6 +188,7 @@ export async function applyTicketChanges(trx: Knex.Transaction, services: Ticket
   if (status !== row.status) clockEvent.status = status;
   Object.assign(changes, clockChanges(row, clockEvent, now));
   await trx('cases').where({ id: row.id }).update({ ...changes, updated_at: nowText });
+  if (changes.subject !== undefined || changes.description !== undefined) await markForSearch(trx, [row.id]);
   await insertHistory(trx, history);
   await notifyChanges(trx, services, actor, row, changes, nowText);
 }

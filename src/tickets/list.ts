@@ -6,7 +6,7 @@ import type { Page, PageOf } from '../api/pagination.js';
 import { tagKey } from '../cases/tags.js';
 import { validate } from '../validation.js';
 import { visibleTo, type Actor } from './actor.js';
-import { applySearch } from './search.js';
+import { joinSearch, planSearch, type TicketSearch } from '../search/match.js';
 import { tagsOf, ticketQuery } from './queries.js';
 import { ticketView, type TicketRow, type TicketView } from './view.js';
 
@@ -67,8 +67,8 @@ function decodeCursor(raw: string, sort: SortKey): Cursor {
   throw new ValidationError('Invalid cursor', { cursor: ['is not a cursor of this list and sort order; start again without it'] });
 }
 
-/** Applies the filters of DESIGN §5 that need no lookups. */
-function applyFilters(db: Knex, query: Knex.QueryBuilder, filters: TicketListQuery, actor: Actor): void {
+/** Applies the filters of DESIGN §5 that need no lookups (`search` is q's, looked up already). */
+function applyFilters(db: Knex, query: Knex.QueryBuilder, filters: TicketListQuery, search: TicketSearch | undefined): void {
   if (filters.status) query.whereIn('cases.status', filters.status.split(','));
   if (filters.priority) query.whereIn('cases.priority', filters.priority.split(','));
   if (filters.category) query.where('cases.category', filters.category);
@@ -78,7 +78,7 @@ function applyFilters(db: Knex, query: Knex.QueryBuilder, filters: TicketListQue
   const archived = filters.archived === 'true';
   query.where('cases.archived', archived);
   if (filters.tag) joinTag(query, filters.tag, archived);
-  if (filters.q) applySearch(db, query, filters.q, actor);
+  if (search) joinSearch(db, query, search);
 }
 
 /** People named by the filters, as internal ids (so the index on the id column serves them); -1 matches nobody. */
@@ -137,7 +137,7 @@ export async function listTickets(
   if (filters.cursor && rawQuery.offset !== undefined) throw new ValidationError('Use either cursor or offset', { offset: ['cannot be combined with cursor'] });
   const sort = sortKey(filters.sort, filters.tag !== undefined);
 
-  const people = await peopleFilters(db, filters, actor);
+  const [people, search] = await Promise.all([peopleFilters(db, filters, actor), filters.q ? planSearch(db, filters.q, actor) : undefined]);
   // The same conditions for the page and for the count; every column is qualified, so the
   // page's joins (for the people's public ids) change nothing.
   const narrow = (query: Knex.QueryBuilder) => {
@@ -147,7 +147,7 @@ export async function listTickets(
     if (people.customerId !== undefined) query.where('cases.customer_id', people.customerId);
     if (people.assigneeId === null) query.whereNull('cases.assignee_id');
     else if (people.assigneeId !== undefined) query.where('cases.assignee_id', people.assigneeId);
-    applyFilters(db, query, filters, actor);
+    applyFilters(db, query, filters, search);
     return query;
   };
 

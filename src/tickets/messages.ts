@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { markForSearch } from '../search/pending.js';
 import { countRows } from '../db/count.js';
 import { offsetPage, type Page, type PageOf } from '../api/pagination.js';
 import { fromDbTime, toDbTime } from '../db/time.js';
@@ -89,6 +90,7 @@ export async function postMessage(db: Knex, services: TicketServices, actor: Act
       received_at: now,
     } as const;
     await trx('messages').insert(row);
+    await markForSearch(trx, [ticket.id]);
     if (isStaff(actor) && visibility === 'public' && ticket.first_response_at === null) {
       await trx('cases').where({ id: ticket.id }).update(clockChanges(ticket, { firstResponseAt: now }, at));
     }
@@ -103,6 +105,10 @@ export async function postMessage(db: Knex, services: TicketServices, actor: Act
 export async function deleteMessage(db: Knex, actor: Actor, ref: string, messageId: string): Promise<void> {
   if (!isStaff(actor)) throw new ForbiddenError('Only agents and admins delete messages');
   const ticket = await findVisibleTicket(db, actor, ref);
-  const removed = await db('messages').where({ case_id: ticket.id, uuid: messageId.toLowerCase() }).whereNull('deleted_at').update({ deleted_at: toDbTime(new Date()) });
+  const removed = await withTransaction(db, async (trx) => {
+    const count = await trx('messages').where({ case_id: ticket.id, uuid: messageId.toLowerCase() }).whereNull('deleted_at').update({ deleted_at: toDbTime(new Date()) });
+    if (count > 0) await markForSearch(trx, [ticket.id]);
+    return count;
+  });
   if (removed === 0) throw new NotFoundError('No such message');
 }

@@ -7,6 +7,7 @@ import type { Mailer } from '../mail/transport.js';
 import { runAutomations } from './automations.js';
 import { sendDueMail } from './email.js';
 import { checkSlaClocks } from './sla.js';
+import { indexPendingTickets } from '../search/indexer.js';
 
 export interface WorkerDeps {
   db: Knex;
@@ -42,6 +43,13 @@ export const JOBS: Readonly<Record<string, Job>> = {
     schedule: '30 */10 * * * *',
     leaseMs: 30 * 60_000,
     run: ({ db, notifier, config }) => runAutomations({ db, notifier, ingestLogDays: config.ingestLogDays }),
+  },
+  // Search words of tickets changed since (docs/search.md); a minute at most per run, so a
+  // large backlog of marks (after an upgrade) is indexed over several runs.
+  search: {
+    schedule: '*/5 * * * * *',
+    leaseMs: 5 * 60_000,
+    run: ({ db }) => indexPendingTickets(db, Date.now() + 60_000),
   },
   // Learns from the labels people set since the last version; makes none when nothing changed.
   classifier: {

@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+import { isStaff, visibleTo, type Actor } from '../tickets/actor.js';
+import { ticketWords } from './ticket-words.js';
+import { holdsAll, searchTerms } from './words.js';
+
+/** Marked tickets read per round when searching their own text. */
+const PENDING_CHUNK = 500;
+/** Above every character: `word < term + AFTER_ALL` bounds the words starting with `term`. */
+const AFTER_ALL = '\u{10FFFF}';
+
+/** A search, ready to narrow a ticket query: its terms, and the marked tickets it matched. */
+export interface TicketSearch {
+  terms: string[];
+  /** Only words a customer may read count: the subject and public messages. */
+  publicOnly: boolean;
+  /** Tickets not yet (re)indexed whose own text holds every term. */
+  pendingMatches: number[];
+}
+
+/** Of the tickets marked for indexing that the actor may see, those whose own text holds every term. */
+async function matchPending(db: Knex, terms: string[], actor: Actor, publicOnly: boolean): Promise<number[]> {
+  const matches: number[] = [];
+  for (let after = 0; ; ) {
+    const tickets = (await visibleTo(db('search_pending').join('cases', 'cases.id', 'search_pending.case_id'), actor)
+      .where('search_pending.case_id', '>', after)
+      .orderBy('search_pending.case_id')
+      .limit(PENDING_CHUNK)
+      .pluck('cases.id')) as number[];
+    if (tickets.length === 0) return matches;
+    for (const [id, words] of await ticketWords(db, tickets)) {
+      const readable = [...words].filter(([, visible]) => visible || !publicOnly).map(([word]) => word);
+      if (holdsAll(readable, terms)) matches.push(id);
+    }
+    after = Number(tickets[tickets.length - 1]);
+  }
+}
+
+/**
+ * `q` of GET /tickets: the tickets holding every word of it (or a longer word it starts), in
+ * the subject, the description or any message the asker may read. Customers' searches never see internal notes'
+ * words: they would learn them by probing.
+ */
+export async function planSearch(db: Knex, q: string, actor: Actor): Promise<TicketSearch> {
+  const terms = searchTerms(q);
+  const publicOnly = !isStaff(actor);
+  return { terms, publicOnly, pendingMatches: await matchPending(db, terms, actor, publicOnly) };
+}
+
+/** The ids of indexed tickets with a word starting with `term`. */
+function startingWith(db: Knex, term: string, publicOnly: boolean): Knex.QueryBuilder {
+  const query = db('search_words').distinct('case_id').where('word', '>=', term).where('word', '<', term + AFTER_ALL);
+  return publicOnly ? query.where('public', true) : query;
+}
+
+/**
+ * Narrows `query` (on `cases`) to the search's tickets: from the word index, every term's
+ * tickets intersected, leaving out the marked ones (their indexed words may be stale), plus the
+ * marked ones that matched on their own text. Joined as one set of ids, so that `cases` is
+ * never read whole.
+ */
+export function joinSearch(db: Knex, query: Knex.QueryBuilder, search: TicketSearch): void {
+  const [first, ...rest] = search.terms.map((term) => startingWith(db, term, search.publicOnly));
+  const indexed = db.select('h0.case_id').from(first!.as('h0'));
+  rest.forEach((hits, i) => indexed.join(hits.as(`h${i + 1}`), `h${i + 1}.case_id`, 'h0.case_id'));
+  indexed.whereNotExists(db('search_pending').select(db.raw('1')).whereRaw('search_pending.case_id = h0.case_id'));
+  const hits = search.pendingMatches.length > 0 ? indexed.union(db('cases').select('id as case_id').whereIn('id', search.pendingMatches)) : indexed;
+  query.join(hits.as('search_hits'), 'search_hits.case_id', 'cases.id');
+}
