@@ -3,6 +3,12 @@ import { isStaff, visibleTo, type Actor } from '../tickets/actor.js';
 import { ticketWords } from './ticket-words.js';
 import { holdsAll, searchTerms } from './words.js';
 
+/**
+ * A search whose rarest term has more index entries than this is "common": a page of it is
+ * found by walking the list in its order and probing each ticket's words, since a twentieth of
+ * the desk or more matches. Rarer searches gather their few tickets from the word index first.
+ */
+const COMMON_TERM_ENTRIES = 20_000;
 /** Marked tickets read per round when searching their own text. */
 const PENDING_CHUNK = 500;
 /** Above every character: `word < term + AFTER_ALL` bounds the words starting with `term`. */
@@ -15,6 +21,8 @@ export interface TicketSearch {
   publicOnly: boolean;
   /** Tickets not yet (re)indexed whose own text holds every term. */
   pendingMatches: number[];
+  /** Every term is in more than COMMON_TERM_ENTRIES tickets' words. */
+  common: boolean;
 }
 
 /** Of the tickets marked for indexing that the actor may see, those whose own text holds every term. */
@@ -43,13 +51,31 @@ async function matchPending(db: Knex, terms: string[], actor: Actor, publicOnly:
 export async function planSearch(db: Knex, q: string, actor: Actor): Promise<TicketSearch> {
   const terms = searchTerms(q);
   const publicOnly = !isStaff(actor);
-  return { terms, publicOnly, pendingMatches: await matchPending(db, terms, actor, publicOnly) };
+  const [pendingMatches, common] = await Promise.all([matchPending(db, terms, actor, publicOnly), isCommon(db, terms, publicOnly)]);
+  return { terms, publicOnly, pendingMatches, common };
+}
+
+/** Whether even the rarest term has more than COMMON_TERM_ENTRIES entries (counted no further). */
+async function isCommon(db: Knex, terms: string[], publicOnly: boolean): Promise<boolean> {
+  const counts = await Promise.all(
+    terms.map(async (term) => {
+      const entries = wordRange(db.from('search_words').select(db.raw('1')), term, publicOnly).limit(COMMON_TERM_ENTRIES + 1);
+      const [row] = (await db.from(entries.as('entries')).count({ n: '*' })) as Array<{ n: unknown }>;
+      return Number(row?.n ?? 0);
+    }),
+  );
+  return Math.min(...counts) > COMMON_TERM_ENTRIES;
+}
+
+/** Narrows a query on `search_words` to the words starting with `term`. */
+function wordRange(query: Knex.QueryBuilder, term: string, publicOnly: boolean): Knex.QueryBuilder {
+  query.where('search_words.word', '>=', term).where('search_words.word', '<', term + AFTER_ALL);
+  return publicOnly ? query.where('search_words.public', true) : query;
 }
 
 /** The ids of indexed tickets with a word starting with `term`. */
 function startingWith(db: Knex, term: string, publicOnly: boolean): Knex.QueryBuilder {
-  const query = db('search_words').distinct('case_id').where('word', '>=', term).where('word', '<', term + AFTER_ALL);
-  return publicOnly ? query.where('public', true) : query;
+  return wordRange(db('search_words').distinct('case_id'), term, publicOnly);
 }
 
 /**
@@ -65,4 +91,23 @@ export function joinSearch(db: Knex, query: Knex.QueryBuilder, search: TicketSea
   indexed.whereNotExists(db('search_pending').select(db.raw('1')).whereRaw('search_pending.case_id = h0.case_id'));
   const hits = search.pendingMatches.length > 0 ? indexed.union(db('cases').select('id as case_id').whereIn('id', search.pendingMatches)) : indexed;
   query.join(hits.as('search_hits'), 'search_hits.case_id', 'cases.id');
+}
+
+/**
+ * Narrows `query` (on `cases`) to the search's tickets ticket by ticket: for each ticket the
+ * list reaches in its order, one look into its own words per term (the key starts with the
+ * ticket). For a common search, where the page is found after a few dozen tickets. Scalar
+ * subqueries, not EXISTS: MariaDB would turn an EXISTS back into gathering every match first.
+ */
+export function probeSearch(db: Knex, query: Knex.QueryBuilder, search: TicketSearch): void {
+  query.where((either) => {
+    either.where((indexed) => {
+      indexed.whereRaw('(SELECT 1 FROM search_pending WHERE search_pending.case_id = cases.id) IS NULL');
+      for (const term of search.terms) {
+        const probe = wordRange(db('search_words').select(db.raw('1')).whereRaw('search_words.case_id = cases.id'), term, search.publicOnly).limit(1);
+        indexed.whereRaw('(?) IS NOT NULL', [probe]);
+      }
+    });
+    if (search.pendingMatches.length > 0) either.orWhereIn('cases.id', search.pendingMatches);
+  });
 }
