@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { forUpdate } from '../db/transaction.js';
-import { markForSearch } from '../search/pending.js';
+import { changesSearchedText, markForSearch } from '../search/pending.js';
 import type { SlaClocks } from '../sla/clocks.js';
 import type { CustomField } from './custom-fields.js';
 import { tagRows, type TaggedTicket } from './tags.js';
@@ -85,7 +85,7 @@ export function findIntegrationCase(db: Knex, integrationId: number, caseUid: st
 
 export async function updateCase(trx: Knex.Transaction, id: number, changes: Partial<StoredCase>): Promise<void> {
   await trx('cases').where({ id }).update(changes);
-  if (changes.subject !== undefined || changes.description !== undefined) await markForSearch(trx, [id]);
+  if (changesSearchedText(changes)) await markForSearch(trx, [id]);
 }
 
 export async function loadTags(db: Knex, caseId: number): Promise<string[]> {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { countUpTo } from '../db/count.js';
 import { isStaff, visibleTo, type Actor } from '../tickets/actor.js';
 import { ticketWords } from './ticket-words.js';
 import { holdsAll, searchTerms } from './words.js';
@@ -17,7 +18,7 @@ const AFTER_ALL = '\u{10FFFF}';
 /** A search, ready to narrow a ticket query: its terms, and the marked tickets it matched. */
 export interface TicketSearch {
   terms: string[];
-  /** Only words a customer may read count: the subject and public messages. */
+  /** Only words a customer may read count: the subject, the description and public messages. */
   publicOnly: boolean;
   /** Tickets not yet (re)indexed whose own text holds every term. */
   pendingMatches: number[];
@@ -45,8 +46,8 @@ async function matchPending(db: Knex, terms: string[], actor: Actor, publicOnly:
 
 /**
  * `q` of GET /tickets: the tickets holding every word of it (or a longer word it starts), in
- * the subject, the description or any message the asker may read. Customers' searches never see internal notes'
- * words: they would learn them by probing.
+ * the subject, the description or any message the asker may read. Customers' searches never
+ * see internal notes' words: they would learn them by probing.
  */
 export async function planSearch(db: Knex, q: string, actor: Actor): Promise<TicketSearch> {
   const terms = searchTerms(q);
@@ -57,13 +58,7 @@ export async function planSearch(db: Knex, q: string, actor: Actor): Promise<Tic
 
 /** Whether even the rarest term has more than COMMON_TERM_ENTRIES entries (counted no further). */
 async function isCommon(db: Knex, terms: string[], publicOnly: boolean): Promise<boolean> {
-  const counts = await Promise.all(
-    terms.map(async (term) => {
-      const entries = wordRange(db.from('search_words').select(db.raw('1')), term, publicOnly).limit(COMMON_TERM_ENTRIES + 1);
-      const [row] = (await db.from(entries.as('entries')).count({ n: '*' })) as Array<{ n: unknown }>;
-      return Number(row?.n ?? 0);
-    }),
-  );
+  const counts = await Promise.all(terms.map((term) => countUpTo(db, wordRange(db('search_words'), term, publicOnly), COMMON_TERM_ENTRIES + 1)));
   return Math.min(...counts) > COMMON_TERM_ENTRIES;
 }
 

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
 
+/** Whether a change of a ticket's columns changes its search words (subject and description are searched). */
+export const changesSearchedText = (changes: { subject?: unknown; description?: unknown }): boolean => changes.subject !== undefined || changes.description !== undefined;
+
 /**
  * Marks tickets whose searchable text changed (a new ticket, a subject, a message added or
  * deleted) in the writing transaction: search reads their own text until the `search` job has

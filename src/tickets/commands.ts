@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { markForSearch } from '../search/pending.js';
+import { changesSearchedText, markForSearch } from '../search/pending.js';
 import { customerForSender } from '../customers/match.js';
 import { dbTimeMs, toDbTime } from '../db/time.js';
 import { forUpdate, withTransaction } from '../db/transaction.js';
@@ -188,7 +188,7 @@ export async function applyTicketChanges(trx: Knex.Transaction, services: Ticket
   if (status !== row.status) clockEvent.status = status;
   Object.assign(changes, clockChanges(row, clockEvent, now));
   await trx('cases').where({ id: row.id }).update({ ...changes, updated_at: nowText });
-  if (changes.subject !== undefined || changes.description !== undefined) await markForSearch(trx, [row.id]);
+  if (changesSearchedText(changes)) await markForSearch(trx, [row.id]);
   await insertHistory(trx, history);
   await notifyChanges(trx, services, actor, row, changes, nowText);
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { countRows } from '../db/count.js';
+import { countUpTo } from '../db/count.js';
 import { toDbTime } from '../db/time.js';
 import { ForbiddenError, ValidationError } from '../errors.js';
 import type { Page, PageOf } from '../api/pagination.js';
@@ -119,10 +119,6 @@ function joinTag(query: Knex.QueryBuilder, tag: string, archived: boolean): void
 }
 
 /** How many rows the query matches, counting no further than `cap`. */
-async function countUpTo(db: Knex, query: Knex.QueryBuilder, cap: number): Promise<number> {
-  return countRows(db.from(query.select(db.raw('1')).limit(cap).as('matches')));
-}
-
 /**
  * GET /tickets: the actor's visible tickets, filtered, sorted (ties broken by id, so pages never
  * overlap), paged by offset or by cursor. `total` counts every match, not just the page, up to
