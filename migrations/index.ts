@@ -18,6 +18,7 @@ import * as classificationModels from './20261121_0016_classification_models.js'
 import * as importExternalIds from './20261121_0017_import_external_ids.js';
 import * as reportIndexes from './20261121_0018_report_indexes.js';
 import * as searchWords from './20261122_0019_search_words.js';
+import * as reportRollups from './20261122_0020_report_rollups.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -48,4 +49,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121_0017_import_external_ids', importExternalIds],
   ['20261121_0018_report_indexes', reportIndexes],
   ['20261122_0019_search_words', searchWords],
+  ['20261122_0020_report_rollups', reportRollups],
 ];

@@ -13,6 +13,7 @@ import { caseIdsByUuid, insertAll, numberCases } from './bulk.js';
 import { tagRows } from './tags.js';
 import { markForSearch } from '../search/pending.js';
 import { priorityFromExternal, statusFromExternal } from './vocabulary.js';
+import { markForReports } from '../reports/rollups/roller.js';
 
 export interface NewCase {
   integration: IntegrationRef;
@@ -105,6 +106,7 @@ export async function createCases(trx: Knex.Transaction, classifier: Classifier,
   await insertAll(trx, 'messages', messages);
   await insertAll(trx, 'case_history', history);
   await markForSearch(trx, [...ids.values()]);
+  await markForReports(trx, [...ids.values()]);
   await classifier.log.record(
     trx,
     classified.flatMap(({ decided }, i) => (decided ? [{ caseId: ids.get(rows[i]!.uuid)!, ticketId: rows[i]!.uuid, ...decided }] : [])),

@@ -4,6 +4,7 @@ import { changesSearchedText, markForSearch } from '../search/pending.js';
 import type { SlaClocks } from '../sla/clocks.js';
 import type { CustomField } from './custom-fields.js';
 import { tagRows, type TaggedTicket } from './tags.js';
+import { markForReports } from '../reports/rollups/roller.js';
 
 export interface CaseRow {
   id: number;
@@ -86,6 +87,7 @@ export function findIntegrationCase(db: Knex, integrationId: number, caseUid: st
 export async function updateCase(trx: Knex.Transaction, id: number, changes: Partial<StoredCase>): Promise<void> {
   await trx('cases').where({ id }).update(changes);
   if (changesSearchedText(changes)) await markForSearch(trx, [id]);
+  await markForReports(trx, [id]);
 }
 
 export async function loadTags(db: Knex, caseId: number): Promise<string[]> {

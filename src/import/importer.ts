@@ -16,6 +16,7 @@ import { loadSlaPolicies, type SlaPolicy } from '../sla/deadlines.js';
 import { now as clockNow } from '../time/clock.js';
 import { readRecords, type ImportFormat } from './formats.js';
 import { toImportRow, type ImportRow } from './rows.js';
+import { markForReports } from '../reports/rollups/roller.js';
 
 /**
  * Bulk import (POST /tickets/import, `casehub import FILE`). A real import reads the file
@@ -203,6 +204,7 @@ class BatchWriter {
     const ids = await caseIdsByUuid(trx, rows.map((r) => r.uuid));
     const idOf = (i: number) => ids.get(rows[i]!.uuid)!;
     await markForSearch(trx, [...ids.values()]);
+    await markForReports(trx, [...ids.values()]);
     const actor = this.options.actorId;
     const history: HistoryEntry[] = rows.map((row, i) => ({
       case_id: idOf(i),

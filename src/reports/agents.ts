@@ -3,7 +3,8 @@ import { now } from '../time/clock.js';
 import { OPEN_STATUSES } from '../tickets/workflow.js';
 import { count, minutes, percent } from './figures.js';
 import type { ReportRange } from './range.js';
-import { createdWithClocks, durations, happenedIn, medians, TICKET_BREACHED, TICKET_MET } from './sql.js';
+import { readRollups, type RolledUp } from './rollups/totals.js';
+import { durations, medians, type ClockState } from './sql.js';
 
 export interface AgentFigures {
   agent_id: string;
@@ -36,21 +37,39 @@ interface StaffRow {
   active: boolean | number;
 }
 
-/** Tickets per assignee that `query` selects, as a map from user id. */
-async function perAssignee(query: Knex.QueryBuilder): Promise<Map<number, number>> {
+/** Open tickets per assignee now. */
+async function openPerAssignee(query: Knex.QueryBuilder): Promise<Map<number, number>> {
   const rows = (await query.whereNotNull('assignee_id').select('assignee_id').count({ n: '*' }).groupBy('assignee_id')) as Array<{ assignee_id: number; n: unknown }>;
   return new Map(rows.map((row) => [Number(row.assignee_id), count(row.n)]));
 }
 
-/** Per assignee, of the tickets created in the range whose SLA was decided: how many met every target. */
-async function slaMet(db: Knex, clocks: Knex.QueryBuilder): Promise<Map<number, { met: number; decided: number }>> {
-  const rows = (await db
-    .from(clocks.whereNotNull('assignee_id').select('assignee_id').as('clocks'))
-    .select('assignee_id')
-    .select(db.raw(`SUM(CASE WHEN ${TICKET_MET} THEN 1 ELSE 0 END) AS met`))
-    .select(db.raw(`SUM(CASE WHEN ${TICKET_MET} OR ${TICKET_BREACHED} THEN 1 ELSE 0 END) AS decided`))
-    .groupBy('assignee_id')) as Array<{ assignee_id: number; met: unknown; decided: unknown }>;
-  return new Map(rows.map((row) => [Number(row.assignee_id), { met: count(row.met), decided: count(row.decided) }]));
+interface AssigneeCounts {
+  assigned: number;
+  resolved: number;
+  /** Tickets created in the range that met every SLA target they had. */
+  met: number;
+  /** … that met every target or breached one: the rest still run, or have none. */
+  decided: number;
+}
+
+const isMet = (states: ClockState[]) => states.every((state) => state === 'met' || state === 'none') && states.some((state) => state === 'met');
+
+/** Per assignee, from the rollups' `agents.created` (assignee, clock states) and `agents.resolved` (assignee). */
+function perAssignee(totals: RolledUp['totals']): Map<number, AssigneeCounts> {
+  const counts = new Map<number, AssigneeCounts>();
+  const of = (id: unknown) => {
+    const found = counts.get(Number(id)) ?? { assigned: 0, resolved: 0, met: 0, decided: 0 };
+    counts.set(Number(id), found);
+    return found;
+  };
+  for (const { values: [id, ...states], n } of totals['agents.created']) {
+    const agent = of(id);
+    agent.assigned += n;
+    if (isMet(states as ClockState[])) agent.met += n;
+    if (isMet(states as ClockState[]) || states.includes('breached')) agent.decided += n;
+  }
+  for (const { values: [id], n } of totals['agents.resolved']) of(id).resolved += n;
+  return counts;
 }
 
 /**
@@ -62,35 +81,34 @@ async function slaMet(db: Knex, clocks: Knex.QueryBuilder): Promise<Map<number, 
  * - SLA met: of their tickets created in the range whose SLA is decided, the share that met
  *   every target (the SLA report's reckoning, per agent).
  * `onlyUserId` narrows it to one person's own row (an agent asking): then only their tickets
- * are read.
+ * are read, but for the counts, which the rollups hold for everyone at once.
  */
 export async function agentsReport(db: Knex, range: ReportRange, onlyUserId?: number): Promise<AgentsReport> {
   const staffQuery = db('users').whereIn('role', ['agent', 'admin']).select('id', 'uuid', 'email', 'first_name', 'last_name', 'role', 'active').orderBy('id');
   const theirs = (query: Knex.QueryBuilder) => (onlyUserId === undefined ? query : query.where('assignee_id', onlyUserId));
-  const [staff, assigned, resolved, open, firstResponse, resolution, sla] = await Promise.all([
+  const [staff, { totals }, open, firstResponse, resolution] = await Promise.all([
     (onlyUserId === undefined ? staffQuery : staffQuery.where('id', onlyUserId)) as Promise<StaffRow[]>,
-    perAssignee(theirs(happenedIn(db, 'created_at', range))),
-    perAssignee(theirs(happenedIn(db, 'resolved_at', range))),
-    perAssignee(theirs(db('cases').where('archived', false).whereIn('status', OPEN_STATUSES))),
+    readRollups(db, range, now()),
+    openPerAssignee(theirs(db('cases').where('archived', false).whereIn('status', OPEN_STATUSES))),
     medians(db, theirs(durations(db, 'first_response_at', range, 'assignee_id'))),
     medians(db, theirs(durations(db, 'resolved_at', range, 'assignee_id'))),
-    slaMet(db, theirs(createdWithClocks(db, range, now()))),
   ]);
+  const counted = perAssignee(totals);
   const agents = staff.map((user): AgentFigures => {
     const id = Number(user.id);
-    const clocks = sla.get(id);
+    const figures = counted.get(id) ?? { assigned: 0, resolved: 0, met: 0, decided: 0 };
     return {
       agent_id: user.uuid,
       email: user.email,
       name: `${user.first_name} ${user.last_name}`.trim(),
       role: user.role,
       active: Boolean(user.active),
-      assigned: assigned.get(id) ?? 0,
-      resolved: resolved.get(id) ?? 0,
+      assigned: figures.assigned,
+      resolved: figures.resolved,
       open: open.get(id) ?? 0,
       median_first_response_minutes: minutes(firstResponse.get(String(id))),
       median_resolution_minutes: minutes(resolution.get(String(id))),
-      sla_met_percent: clocks ? percent(clocks.met, clocks.decided) : null,
+      sla_met_percent: percent(figures.met, figures.decided),
     };
   });
   // A deactivated colleague with nothing in the range is history, not a row.

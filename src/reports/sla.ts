@@ -6,8 +6,8 @@ import { SLA_METRICS, type SlaMetric } from '../sla/clocks.js';
 import { now } from '../time/clock.js';
 import { count, percent } from './figures.js';
 import type { ReportRange } from './range.js';
+import { readRollups } from './rollups/totals.js';
 import { createdWithClocks, TICKET_BREACHED, type ClockState } from './sql.js';
-
 
 export interface ClockTally {
   met: number;
@@ -112,22 +112,16 @@ export async function breachedTickets(db: Knex, range: ReportRange, page: Page):
  * first page here, every page from `/admin/reports/sla/breached`).
  */
 export async function slaReport(db: Knex, range: ReportRange, listLimit: number): Promise<SlaReport> {
-  const [rows, breached] = await Promise.all([
-    db
-      .from(createdWithClocks(db, range, now()).select('priority').as('clocks'))
-      .select('priority', 'first_response', 'resolution')
-      .count({ n: '*' })
-      .groupBy('priority', 'first_response', 'resolution') as Promise<Array<{ priority: string; first_response: ClockState; resolution: ClockState; n: unknown }>>,
-    breachedTickets(db, range, { limit: listLimit, offset: 0 }),
-  ]);
+  const [{ totals: rolled }, breached] = await Promise.all([readRollups(db, range, now()), breachedTickets(db, range, { limit: listLimit, offset: 0 })]);
+  const rows = rolled['sla.created'].map(({ values: [priority, first_response, resolution], n }) => ({ priority: priority as string, first_response: first_response as ClockState, resolution: resolution as ClockState, n }));
   const totals = { first_response: emptyTally(), resolution: emptyTally() };
   const byPriority = new Map(PRIORITIES.map((priority) => [priority as string, { first_response: emptyTally(), resolution: emptyTally() }]));
   for (const row of rows) {
     const tallies = byPriority.get(row.priority) ?? { first_response: emptyTally(), resolution: emptyTally() };
     byPriority.set(row.priority, tallies);
     for (const metric of SLA_METRICS) {
-      tally(tallies[metric], row[metric], count(row.n));
-      tally(totals[metric], row[metric], count(row.n));
+      tally(tallies[metric], row[metric], row.n);
+      tally(totals[metric], row[metric], row.n);
     }
   }
   return {

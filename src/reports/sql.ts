@@ -107,5 +107,3 @@ export function createdWithClocks(db: Knex, span: Span, now: Date): Knex.QueryBu
 
 /** Over rows with `first_response` and `resolution` states: a ticket with a clock breached. */
 export const TICKET_BREACHED = "(first_response = 'breached' OR resolution = 'breached')";
-/** A ticket whose every clock met its target (and that has one). */
-export const TICKET_MET = "(first_response IN ('met', 'none') AND resolution IN ('met', 'none') AND NOT (first_response = 'none' AND resolution = 'none'))";

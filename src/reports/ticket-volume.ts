@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { CATEGORIES, PRIORITIES, STATUSES } from '../cases/vocabulary.js';
-import { count, NO_CATEGORY } from './figures.js';
+import { now } from '../time/clock.js';
+import { NO_CATEGORY } from './figures.js';
 import type { ReportRange } from './range.js';
-import { happenedIn, localDate } from './sql.js';
+import { readRollups, type Tally } from './rollups/totals.js';
 
 export interface Volume {
   created: number;
@@ -25,20 +26,11 @@ type Event = 'created' | 'resolved';
 const DIMENSIONS = ['status', 'category', 'priority', 'source'] as const;
 type Dimension = (typeof DIMENSIONS)[number];
 
-async function perDay(db: Knex, event: Event, range: ReportRange): Promise<Map<string, number>> {
-  const rows = (await happenedIn(db, `${event}_at`, range)
-    .select(localDate(db, `${event}_at`, range.pieces).wrap('', ' AS day'))
-    .count({ n: '*' })
-    .groupBy('day')) as Array<{ day: string; n: unknown }>;
-  return new Map(rows.map((row) => [String(row.day).slice(0, 10), count(row.n)]));
-}
+type DimensionRow = Record<Dimension, string | null> & { n: number };
 
-type DimensionRow = Record<Dimension, string | null> & { n: unknown };
-
-/** One pass per event over every dimension at once; the breakdowns are summed up from it. */
-async function perDimensions(db: Knex, event: Event, range: ReportRange): Promise<DimensionRow[]> {
-  return (await happenedIn(db, `${event}_at`, range).select(...DIMENSIONS).count({ n: '*' }).groupBy(...DIMENSIONS)) as DimensionRow[];
-}
+/** The rollup's tallies (keyed status, category, priority, source) as rows of those dimensions. */
+const dimensionRows = (tallies: Tally[]): DimensionRow[] =>
+  tallies.map(({ values, n }) => ({ ...(Object.fromEntries(DIMENSIONS.map((dimension, i) => [dimension, values[i]])) as Record<Dimension, string | null>), n }));
 
 /** Rows for every known value (zeros included, in their usual order), then any other value seen. */
 function breakdown<K extends Dimension>(dimension: K, known: readonly string[], created: DimensionRow[], resolved: DimensionRow[]): Array<Record<K, string> & Volume> {
@@ -47,7 +39,7 @@ function breakdown<K extends Dimension>(dimension: K, known: readonly string[], 
     for (const row of rows) {
       const key = row[dimension] ?? NO_CATEGORY;
       const volume = volumes.get(key) ?? { created: 0, resolved: 0 };
-      volume[event] += count(row.n);
+      volume[event] += row.n;
       volumes.set(key, volume);
     }
   };
@@ -62,13 +54,10 @@ function breakdown<K extends Dimension>(dimension: K, known: readonly string[], 
  * reopening takes it out until it is resolved again.
  */
 export async function ticketVolumeReport(db: Knex, range: ReportRange): Promise<TicketVolumeReport> {
-  const [createdPerDay, resolvedPerDay, created, resolved] = await Promise.all([
-    perDay(db, 'created', range),
-    perDay(db, 'resolved', range),
-    perDimensions(db, 'created', range),
-    perDimensions(db, 'resolved', range),
-  ]);
-  const by_day = range.days.map((date) => ({ date, created: createdPerDay.get(date) ?? 0, resolved: resolvedPerDay.get(date) ?? 0 }));
+  const { perDay, totals } = await readRollups(db, range, now());
+  const by_day = range.days.map((date) => ({ date, created: perDay.created.get(date) ?? 0, resolved: perDay.resolved.get(date) ?? 0 }));
+  const created = dimensionRows(totals['volume.created']);
+  const resolved = dimensionRows(totals['volume.resolved']);
   return {
     from: range.from,
     to: range.to,

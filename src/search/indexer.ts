@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { clearMarks, readMarks as readMarksOf, type Mark } from '../db/marks.js';
 import { withTransaction } from '../db/transaction.js';
 import { ticketWords } from './ticket-words.js';
 
@@ -7,28 +8,17 @@ const BATCH = 200;
 /** Rows per INSERT of words. */
 const INSERT_ROWS = 2000;
 
-/** A ticket's mark: how many changes it counted when it was read. */
-export interface SearchMark {
-  case_id: number;
-  changes: number;
-}
-
-/** The first marks, by ticket id. */
-export async function readMarks(db: Knex, limit = BATCH): Promise<SearchMark[]> {
-  const rows = (await db('search_pending').select('case_id', 'changes').orderBy('case_id').limit(limit)) as SearchMark[];
-  return rows.map((row) => ({ case_id: Number(row.case_id), changes: Number(row.changes) }));
-}
+/** The first marks for search, by ticket id. */
+export const readMarks = (db: Knex, limit = BATCH): Promise<Mark[]> => readMarksOf(db, 'search_pending', limit);
 
 /** Writes the marked tickets' words anew, and clears each mark unless it counted another change meanwhile. */
-export async function indexMarked(db: Knex, marks: readonly SearchMark[]): Promise<void> {
+export async function indexMarked(db: Knex, marks: readonly Mark[]): Promise<void> {
   const caseIds = marks.map((mark) => mark.case_id);
   const rows = [...(await ticketWords(db, caseIds))].flatMap(([case_id, words]) => [...words].map(([word, visible]) => ({ word, case_id, public: visible })));
   await withTransaction(db, async (trx) => {
     await trx('search_words').whereIn('case_id', caseIds).delete();
     for (let i = 0; i < rows.length; i += INSERT_ROWS) await trx('search_words').insert(rows.slice(i, i + INSERT_ROWS));
-    await trx('search_pending')
-      .whereIn(['case_id', 'changes'], marks.map((mark) => [mark.case_id, mark.changes]))
-      .delete();
+    await clearMarks(trx, 'search_pending', marks);
   });
 }
 

@@ -20,6 +20,7 @@ import { findVisibleTicket, ticketQuery, whereTicketRef } from './queries.js';
 import type { TicketServices } from './services.js';
 import type { TicketRow } from './view.js';
 import { assertTransition } from './workflow.js';
+import { markForReports } from '../reports/rollups/roller.js';
 
 export interface TicketCreate {
   subject: string;
@@ -91,6 +92,7 @@ export async function createTicket(db: Knex, services: TicketServices, actor: Ac
     await replaceTags(trx, { id: caseId, created_at: nowText, archived: false }, normaliseTags(body.tags));
     await insertHistory(trx, [userHistory(caseId, actor, 'created', null, 'open', nowText)]);
     await markForSearch(trx, [caseId]);
+    await markForReports(trx, [caseId]);
     if (decided) await services.classifier.log.record(trx, [{ caseId, ticketId: uuid, ...decided }]);
     const [number] = (await allocateTicketNumbers(trx, now, 1)) as [string];
     await trx('cases').where({ id: caseId }).update({ number });
@@ -189,6 +191,7 @@ export async function applyTicketChanges(trx: Knex.Transaction, services: Ticket
   Object.assign(changes, clockChanges(row, clockEvent, now));
   await trx('cases').where({ id: row.id }).update({ ...changes, updated_at: nowText });
   if (changesSearchedText(changes)) await markForSearch(trx, [row.id]);
+  await markForReports(trx, [row.id]);
   await insertHistory(trx, history);
   await notifyChanges(trx, services, actor, row, changes, nowText);
 }
@@ -218,6 +221,7 @@ export async function archiveTicket(db: Knex, actor: Actor, ref: string): Promis
     const unwatched = { first_response_check_at: null, resolution_check_at: null };
     await trx('cases').where({ id: row.id }).update({ archived: true, archived_at: nowText, updated_at: nowText, ...unwatched });
     await trx('case_tags').where({ case_id: row.id }).update({ case_archived: true });
+    await markForReports(trx, [row.id]);
     await insertHistory(trx, [userHistory(row.id, actor, 'archived', false, true, nowText)]);
   });
 }

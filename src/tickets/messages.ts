@@ -12,6 +12,7 @@ import { applyTicketChanges, lockVisibleTicket } from './commands.js';
 import { findVisibleTicket } from './queries.js';
 import { clockChanges } from '../sla/clocks.js';
 import { now as clockNow } from '../time/clock.js';
+import { markForReports } from '../reports/rollups/roller.js';
 
 interface MessageListRow {
   uuid: string;
@@ -93,6 +94,7 @@ export async function postMessage(db: Knex, services: TicketServices, actor: Act
     await markForSearch(trx, [ticket.id]);
     if (isStaff(actor) && visibility === 'public' && ticket.first_response_at === null) {
       await trx('cases').where({ id: ticket.id }).update(clockChanges(ticket, { firstResponseAt: now }, at));
+      await markForReports(trx, [ticket.id]);
     }
     if (isStaff(actor) && visibility === 'public') await services.notifier.publicReply(trx, ticket, { uuid, content: body.content, authorName: row.from_name }, actor.id);
     if (!isStaff(actor) && ticket.status === 'waiting') await applyTicketChanges(trx, services, actor, ticket, { status: 'in_progress' });

@@ -10,6 +10,7 @@ import type { Actor } from './actor.js';
 import { lockVisibleTicket } from './commands.js';
 import { userHistory } from './history.js';
 import type { TicketServices } from './services.js';
+import { markForReports } from '../reports/rollups/roller.js';
 
 /**
  * POST /tickets/{id}/classify: the classifier decides again, with the model it has now. Fields
@@ -42,6 +43,7 @@ export async function reclassifyTicket(db: Knex, services: TicketServices, actor
       await trx('cases')
         .where({ id: row.id })
         .update({ ...changes, ...clockChanges(row, clockEvent, at), updated_at: nowText });
+      await markForReports(trx, [row.id]);
       await insertHistory(trx, history);
       await services.classifier.log.record(trx, [{ caseId: row.id, ticketId: row.uuid, fields, decision, modelVersion, at }]);
     }

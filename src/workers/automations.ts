@@ -8,6 +8,7 @@ import { purgeIngestLog } from '../ingest/log-queries.js';
 import { now } from '../time/clock.js';
 import type { TicketRow } from '../tickets/view.js';
 import { drain } from './drain.js';
+import { markForReports } from '../reports/rollups/roller.js';
 
 export interface AutomationsDeps {
   db: Knex;
@@ -33,6 +34,7 @@ async function closeResolved(trx: Knex.Transaction, notifier: Notifier, id: numb
   if (!row || row.status !== 'resolved' || !row.resolved_at || dbTimeMs(row.resolved_at) > at.getTime() - CLOSE_RESOLVED_AFTER_MS) return false;
   const atText = toDbTime(at);
   await trx('cases').where({ id }).update({ status: 'closed', closed_at: atText, updated_at: atText });
+  await markForReports(trx, [id]);
   await insertHistory(trx, [{ case_id: id, actor_id: null, actor_type: 'system', field: 'status', from_value: 'resolved', to_value: 'closed', note: 'closed 7 days after resolving', created_at: atText }]);
   await notifier.statusChanged(trx, row, 'closed', null, null, atText);
   return true;

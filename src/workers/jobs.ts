@@ -8,6 +8,7 @@ import { runAutomations } from './automations.js';
 import { sendDueMail } from './email.js';
 import { checkSlaClocks } from './sla.js';
 import { indexPendingTickets } from '../search/indexer.js';
+import { countPendingTickets } from '../reports/rollups/roller.js';
 
 export interface WorkerDeps {
   db: Knex;
@@ -50,6 +51,13 @@ export const JOBS: Readonly<Record<string, Job>> = {
     schedule: '*/5 * * * * *',
     leaseMs: 5 * 60_000,
     run: ({ db }) => indexPendingTickets(db, Date.now() + 60_000),
+  },
+  // Report rollups of tickets changed since (docs/reports.md, "Rollups"); a minute at most per
+  // run, like the search job.
+  reports: {
+    schedule: '*/5 * * * * *',
+    leaseMs: 5 * 60_000,
+    run: ({ db }) => countPendingTickets(db, Date.now() + 60_000),
   },
   // Learns from the labels people set since the last version; makes none when nothing changed.
   classifier: {

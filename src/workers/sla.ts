@@ -7,6 +7,7 @@ import { checkTimes, dueAt, isRunning, SLA_METRICS, warningPoint, type SlaClocks
 import { now } from '../time/clock.js';
 import type { TicketRow } from '../tickets/view.js';
 import { drain } from './drain.js';
+import { markForReports } from '../reports/rollups/roller.js';
 
 /** A ticket as the job reads it: its clocks and when each is next due a look. */
 type WatchedTicket = TicketRow & Record<`${SlaMetric}_check_at`, string | null>;
@@ -41,6 +42,7 @@ async function checkClock(trx: Knex.Transaction, notifier: Notifier, id: number,
   }
   await trx('cases').where({ id }).update({ ...changes, ...checkTimes({ ...row, ...changes }) });
   if (!level) return;
+  if (level === 'breach') await markForReports(trx, [id]);
   await insertHistory(trx, [
     { case_id: id, actor_id: null, actor_type: 'system', field: `sla_${metric}`, from_value: null, to_value: level === 'breach' ? 'breached' : 'warning', created_at: atText },
   ]);

@@ -40,6 +40,9 @@ const CORE_TABLES = [
   'login_throttle',
   'search_words',
   'search_pending',
+  'report_counts',
+  'report_tickets',
+  'report_pending',
 ];
 
 async function tables(): Promise<string[]> {

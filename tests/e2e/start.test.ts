@@ -61,7 +61,7 @@ describe('the built service', () => {
   it('starts the workers with ROLE=all (saying where mail goes) and not with ROLE=api', async () => {
     const all = await startOnce({ MAIL_DIR: '/tmp/casehub-e2e-mail' });
     const started = await all.running.waitForLog(/^workers started/);
-    expect(started).toMatchObject({ jobs: ['sla', 'email', 'automations', 'search', 'classifier'], mail: '.eml files in /tmp/casehub-e2e-mail' });
+    expect(started).toMatchObject({ jobs: ['sla', 'email', 'automations', 'search', 'reports', 'classifier'], mail: '.eml files in /tmp/casehub-e2e-mail' });
     await stop(all.running);
     const api = await startOnce({ ROLE: 'api' });
     await stop(api.running);

@@ -1,0 +1,54 @@
+import type { Knex } from 'knex';
+import { exactName, tableDefaults, time } from '../src/db/columns.js';
+
+/**
+ * Report rollups (docs/reports.md, "Rollups"): counts that a year's report sums instead of
+ * scanning a year of tickets.
+ * - `report_counts`: per measure (`volume.created`, `sla.created`, …), grain (quarter hour,
+ *   UTC day or UTC month), period start and key (the breakdown's values as a JSON array), how
+ *   many tickets.
+ * - `report_tickets`: what each ticket last added to those counts, so the job can take it back
+ *   out when the ticket changes.
+ * - `report_pending`: tickets changed since the job last counted them; reports read their own
+ *   rows until it has.
+ * Every existing ticket starts pending; the `reports` job counts them in the background.
+ */
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('report_counts', (t) => {
+    tableDefaults(knex, t);
+    exactName(knex, t, 'measure', 24).notNullable();
+    exactName(knex, t, 'grain', 1).notNullable();
+    time(t, 'period').notNullable();
+    exactName(knex, t, 'key', 400).notNullable();
+    t.integer('n').notNullable();
+    t.primary(['measure', 'grain', 'period', 'key']);
+  });
+  await knex.schema.createTable('report_tickets', (t) => {
+    tableDefaults(knex, t);
+    t.bigInteger('case_id').unsigned().primary();
+    t.boolean('archived').notNullable();
+    time(t, 'created_at').notNullable();
+    time(t, 'resolved_at').nullable();
+    time(t, 'first_response_at').nullable();
+    t.string('status', 20).notNullable();
+    t.string('category', 20).nullable();
+    t.string('priority', 10).notNullable();
+    t.string('source', 200).notNullable();
+    t.bigInteger('assignee_id').unsigned().nullable();
+    // 'none', 'met', 'breached', 'running', or 'due <time>': running until then, breached after.
+    t.string('first_response_state', 40).notNullable();
+    t.string('resolution_state', 40).notNullable();
+  });
+  await knex.schema.createTable('report_pending', (t) => {
+    tableDefaults(knex, t);
+    t.bigInteger('case_id').unsigned().primary();
+    t.integer('changes').unsigned().notNullable().defaultTo(1);
+  });
+  await knex.raw('INSERT INTO report_pending (case_id) SELECT id FROM cases');
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('report_pending');
+  await knex.schema.dropTable('report_tickets');
+  await knex.schema.dropTable('report_counts');
+}

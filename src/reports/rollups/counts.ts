@@ -1,0 +1,77 @@
+import { dbTimeMs, toDbTime } from '../../db/time.js';
+import type { TicketFacts } from './facts.js';
+
+/**
+ * What one ticket adds to the report rollups: for each measure, the time that places it in a
+ * period and the key of its breakdown. Per-day series are kept per quarter hour, so that any
+ * time zone's local days (all begin on a quarter hour) are sums of them; breakdowns are kept per
+ * UTC day and UTC month, and a range's partial days at its ends are read from the tickets.
+ */
+export const SERIES_MEASURES = ['created', 'resolved'] as const;
+export const TOTAL_MEASURES = ['volume.created', 'volume.resolved', 'sla.created', 'agents.created', 'agents.resolved'] as const;
+export type SeriesMeasure = (typeof SERIES_MEASURES)[number];
+export type TotalMeasure = (typeof TOTAL_MEASURES)[number];
+export type Measure = SeriesMeasure | TotalMeasure;
+
+/** Where in a total measure's key its clock states are, to be read at the time of asking. */
+export const STATE_POSITIONS: Partial<Record<TotalMeasure, number[]>> = { 'sla.created': [1, 2], 'agents.created': [1, 2] };
+
+export type Grain = 'q' | 'd' | 'm';
+
+export interface Contribution {
+  measure: Measure;
+  /** The ticket's time that places it (stored UTC text). */
+  at: string;
+  /** The breakdown's values, as a JSON array. */
+  key: string;
+}
+
+const key = (...values: unknown[]): string => JSON.stringify(values);
+
+export function contributions(facts: TicketFacts): Contribution[] {
+  if (facts.archived) return [];
+  const { created_at, resolved_at, status, category, priority, source, assignee_id } = facts;
+  const states = [facts.first_response_state, facts.resolution_state];
+  const found: Contribution[] = [
+    { measure: 'created', at: created_at, key: key() },
+    { measure: 'volume.created', at: created_at, key: key(status, category, priority, source) },
+    { measure: 'sla.created', at: created_at, key: key(priority, ...states) },
+  ];
+  if (assignee_id !== null) found.push({ measure: 'agents.created', at: created_at, key: key(assignee_id, ...states) });
+  if (resolved_at !== null) {
+    found.push({ measure: 'resolved', at: resolved_at, key: key() }, { measure: 'volume.resolved', at: resolved_at, key: key(status, category, priority, source) });
+    if (assignee_id !== null) found.push({ measure: 'agents.resolved', at: resolved_at, key: key(assignee_id) });
+  }
+  return found;
+}
+
+export const isSeries = (measure: Measure): measure is SeriesMeasure => (SERIES_MEASURES as readonly string[]).includes(measure);
+
+const QUARTER_MS = 15 * 60_000;
+
+/** The start of the period of `grain` holding the stored time `at`. */
+export function periodOf(grain: Grain, at: string): string {
+  if (grain === 'q') return toDbTime(new Date(Math.floor(dbTimeMs(at) / QUARTER_MS) * QUARTER_MS));
+  return grain === 'd' ? `${at.slice(0, 10)} 00:00:00.000` : `${at.slice(0, 7)}-01 00:00:00.000`;
+}
+
+export interface CountRow {
+  measure: Measure;
+  grain: Grain;
+  period: string;
+  key: string;
+  n: number;
+}
+
+/** Adds `sign` times the ticket's contributions, in every grain, to `rows` (by primary key). */
+export function addCounts(rows: Map<string, CountRow>, facts: TicketFacts, sign: 1 | -1): void {
+  for (const { measure, at, key: k } of contributions(facts)) {
+    for (const grain of isSeries(measure) ? (['q'] as const) : (['d', 'm'] as const)) {
+      const period = periodOf(grain, at);
+      const id = `${measure}\u0000${grain}\u0000${period}\u0000${k}`;
+      const row = rows.get(id) ?? { measure, grain, period, key: k, n: 0 };
+      row.n += sign;
+      rows.set(id, row);
+    }
+  }
+}

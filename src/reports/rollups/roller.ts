@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+import { isMysql } from '../../db/dialect.js';
+import { clearMarks, markCases, readMarks, type Mark } from '../../db/marks.js';
+import { withTransaction } from '../../db/transaction.js';
+import { addCounts, type CountRow } from './counts.js';
+import { countedFacts, currentFacts } from './facts.js';
+
+/** Tickets counted per transaction. */
+const BATCH = 500;
+const INSERT_ROWS = 1000;
+
+/**
+ * Marks tickets whose counted facts may have changed (created, edited, answered, resolved,
+ * archived, a breach recorded), in the writing transaction: reports read their rows until the
+ * `reports` job has counted them again (src/db/marks.ts).
+ */
+export async function markForReports(trx: Knex | Knex.Transaction, caseIds: readonly number[]): Promise<void> {
+  await markCases(trx, 'report_pending', caseIds);
+}
+
+/** Adds each row's `n` to the stored count, creating the count where there is none. */
+async function addToCounts(trx: Knex.Transaction, rows: readonly CountRow[]): Promise<void> {
+  const sum = isMysql(trx) ? 'report_counts.n + VALUES(n)' : 'report_counts.n + excluded.n';
+  for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+    await trx('report_counts')
+      .insert(rows.slice(i, i + INSERT_ROWS))
+      .onConflict(['measure', 'grain', 'period', 'key'])
+      .merge({ n: trx.raw(sum) });
+  }
+}
+
+/**
+ * Counts the marked tickets anew: takes out what each added last time, adds what it adds now,
+ * and keeps what it added. Only one instance runs it at a time (the job's lease): two at once
+ * would both take out the same old facts.
+ */
+export async function countMarked(db: Knex, marks: readonly Mark[]): Promise<void> {
+  const caseIds = marks.map((mark) => mark.case_id);
+  const [before, after] = await Promise.all([countedFacts(db, caseIds), currentFacts(db('cases').whereIn('id', caseIds))]);
+  const deltas = new Map<string, CountRow>();
+  for (const facts of before) addCounts(deltas, facts, -1);
+  for (const facts of after) addCounts(deltas, facts, 1);
+  await withTransaction(db, async (trx) => {
+    await addToCounts(trx, [...deltas.values()].filter((row) => row.n !== 0));
+    await trx('report_tickets').whereIn('case_id', caseIds).delete();
+    for (let i = 0; i < after.length; i += INSERT_ROWS) await trx('report_tickets').insert(after.slice(i, i + INSERT_ROWS));
+    await clearMarks(trx, 'report_pending', marks);
+  });
+}
+
+/**
+ * The `reports` job: counts every ticket marked for the reports, a batch per transaction, until
+ * none is left or `untilMs` passes.
+ */
+export async function countPendingTickets(db: Knex, untilMs = Number.POSITIVE_INFINITY): Promise<{ counted: number; pending: boolean }> {
+  let counted = 0;
+  while (Date.now() < untilMs) {
+    const marks = await readMarks(db, 'report_pending', BATCH);
+    if (marks.length === 0) return { counted, pending: false };
+    await countMarked(db, marks);
+    counted += marks.length;
+  }
+  return { counted, pending: true };
+}
