@@ -8,7 +8,7 @@ import { exactName, tableDefaults, time } from '../src/db/columns.js';
  *   UTC day or UTC month), period start and key (the breakdown's values as a JSON array), how
  *   many tickets.
  * - `report_tickets`: what each ticket last added to those counts, so the job can take it back
- *   out when the ticket changes.
+ *   out when the ticket changes; and its durations' buckets, to find a median's exact value.
  * - `report_pending`: tickets changed since the job last counted them; reports read their own
  *   rows until it has.
  * Every existing ticket starts pending; the `reports` job counts them in the background.
@@ -38,6 +38,11 @@ export async function up(knex: Knex): Promise<void> {
     // 'none', 'met', 'breached', 'running', or 'due <time>': running until then, breached after.
     t.string('first_response_state', 40).notNullable();
     t.string('resolution_state', 40).notNullable();
+    // The agents report's medians read one bucket of one agent's durations (src/reports/rollups/medians.ts).
+    t.integer('first_response_bucket').nullable();
+    t.integer('resolution_bucket').nullable();
+    t.index(['assignee_id', 'first_response_bucket', 'first_response_at', 'created_at'], 'report_tickets_first_response_index');
+    t.index(['assignee_id', 'resolution_bucket', 'resolved_at', 'created_at'], 'report_tickets_resolution_index');
   });
   await knex.schema.createTable('report_pending', (t) => {
     tableDefaults(knex, t);

@@ -26,3 +26,12 @@ export async function withTransaction<T>(db: Knex, work: (trx: Knex.Transaction)
 export function forUpdate<T extends Knex.QueryBuilder>(db: Knex, query: T): T {
   return isMysql(db) ? (query.forUpdate() as T) : query;
 }
+
+/**
+ * Runs reads that must agree with one another in one transaction that sees one snapshot of the
+ * database (REPEATABLE READ on MySQL, whose sessions otherwise read committed rows
+ * statement by statement; a SQLite transaction already sees one state).
+ */
+export function inOneSnapshot<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return isMysql(db) ? db.transaction(work, { isolationLevel: 'repeatable read' }) : db.transaction(work);
+}

@@ -4,7 +4,9 @@ import { OPEN_STATUSES } from '../tickets/workflow.js';
 import { count, minutes, percent } from './figures.js';
 import type { ReportRange } from './range.js';
 import { readRollups, type RolledUp } from './rollups/totals.js';
-import { durations, medians, type ClockState } from './sql.js';
+import { rolledMedians } from './rollups/medians.js';
+import type { ClockState } from './sql.js';
+import { inOneSnapshot } from '../db/transaction.js';
 
 export interface AgentFigures {
   agent_id: string;
@@ -86,12 +88,14 @@ function perAssignee(totals: RolledUp['totals']): Map<number, AssigneeCounts> {
 export async function agentsReport(db: Knex, range: ReportRange, onlyUserId?: number): Promise<AgentsReport> {
   const staffQuery = db('users').whereIn('role', ['agent', 'admin']).select('id', 'uuid', 'email', 'first_name', 'last_name', 'role', 'active').orderBy('id');
   const theirs = (query: Knex.QueryBuilder) => (onlyUserId === undefined ? query : query.where('assignee_id', onlyUserId));
-  const [staff, { totals }, open, firstResponse, resolution] = await Promise.all([
+  const [staff, open, { totals, firstResponse, resolution }] = await Promise.all([
     (onlyUserId === undefined ? staffQuery : staffQuery.where('id', onlyUserId)) as Promise<StaffRow[]>,
-    readRollups(db, range, now()),
     openPerAssignee(theirs(db('cases').where('archived', false).whereIn('status', OPEN_STATUSES))),
-    medians(db, theirs(durations(db, 'first_response_at', range, 'assignee_id'))),
-    medians(db, theirs(durations(db, 'resolved_at', range, 'assignee_id'))),
+    inOneSnapshot(db, async (trx) => {
+      const rolled = await readRollups(trx, range, now());
+      const firstResponse = await rolledMedians(trx, rolled, 'first_response', onlyUserId);
+      return { totals: rolled.totals, firstResponse, resolution: await rolledMedians(trx, rolled, 'resolution', onlyUserId) };
+    }),
   ]);
   const counted = perAssignee(totals);
   const agents = staff.map((user): AgentFigures => {
@@ -106,8 +110,8 @@ export async function agentsReport(db: Knex, range: ReportRange, onlyUserId?: nu
       assigned: figures.assigned,
       resolved: figures.resolved,
       open: open.get(id) ?? 0,
-      median_first_response_minutes: minutes(firstResponse.get(String(id))),
-      median_resolution_minutes: minutes(resolution.get(String(id))),
+      median_first_response_minutes: minutes(firstResponse.get(id)),
+      median_resolution_minutes: minutes(resolution.get(id)),
       sla_met_percent: percent(figures.met, figures.decided),
     };
   });

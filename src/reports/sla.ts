@@ -3,6 +3,7 @@ import { PRIORITIES } from '../cases/vocabulary.js';
 import { fromDbTime } from '../db/time.js';
 import { offsetPage, type Page, type PageOf } from '../api/pagination.js';
 import { SLA_METRICS, type SlaMetric } from '../sla/clocks.js';
+import { inOneSnapshot } from '../db/transaction.js';
 import { now } from '../time/clock.js';
 import { count, percent } from './figures.js';
 import type { ReportRange } from './range.js';
@@ -112,7 +113,7 @@ export async function breachedTickets(db: Knex, range: ReportRange, page: Page):
  * first page here, every page from `/admin/reports/sla/breached`).
  */
 export async function slaReport(db: Knex, range: ReportRange, listLimit: number): Promise<SlaReport> {
-  const [{ totals: rolled }, breached] = await Promise.all([readRollups(db, range, now()), breachedTickets(db, range, { limit: listLimit, offset: 0 })]);
+  const [{ totals: rolled }, breached] = await Promise.all([inOneSnapshot(db, (trx) => readRollups(trx, range, now())), breachedTickets(db, range, { limit: listLimit, offset: 0 })]);
   const rows = rolled['sla.created'].map(({ values: [priority, first_response, resolution], n }) => ({ priority: priority as string, first_response: first_response as ClockState, resolution: resolution as ClockState, n }));
   const totals = { first_response: emptyTally(), resolution: emptyTally() };
   const byPriority = new Map(PRIORITIES.map((priority) => [priority as string, { first_response: emptyTally(), resolution: emptyTally() }]));

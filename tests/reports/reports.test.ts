@@ -389,7 +389,7 @@ describe('who may read reports, and what a bad query gets', () => {
 describe('rollups after a change', () => {
   const range = `from=2026-01-01&to=2026-03-30&${CPH}`;
   const tickets = () => get<{ totals: { created: number }; by_priority: Array<{ priority: string; created: number }> }>(admin, `/admin/reports/tickets?${range}`);
-  const created = (report: Awaited<ReturnType<typeof tickets>>, priority: string) => report.by_priority.find((p) => p.priority === priority)!.created;
+  const createdWith = (report: Awaited<ReturnType<typeof tickets>>, priority: string) => report.by_priority.find((p) => p.priority === priority)!.created;
 
   it('turns a running clock breached when its deadline passes, with nothing written', async () => {
     await countPendingTickets(app.db);
@@ -408,8 +408,23 @@ describe('rollups after a change', () => {
     for (const when of ['before the job', 'after the job']) {
       if (when === 'after the job') expect((await countPendingTickets(app.db)).counted).toBe(2);
       const report = await tickets();
-      expect([when, report.totals.created, created(report, 'low'), created(report, 'medium'), created(report, 'urgent')]).toEqual([when, 6, 3, 0, 2]);
+      expect([when, report.totals.created, createdWith(report, 'low'), createdWith(report, 'medium'), createdWith(report, 'urgent')]).toEqual([when, 6, 3, 0, 2]);
     }
+  });
+
+  it('finds a median inside a bucket of many durations, before and after the job', async () => {
+    // Answered after 10, 100, 103, 107 and 111 minutes: the last four share a bucket.
+    for (const [i, minutes] of [10, 100, 103, 107, 111].entries()) {
+      const ticket = await created(`2026-03-2${i}T09:00:00Z`, 'low', 'general');
+      await expectOk(call(app, admin, 'POST', `/tickets/${ticket.id}/assign`, { agent_id: idle.user.uuid }));
+      at(new Date(Date.parse(`2026-03-2${i}T09:00:00Z`) + minutes * 60_000).toISOString());
+      await expectOk(call(app, idle, 'POST', `/tickets/${ticket.id}/messages`, { content: 'On it', visibility: 'public' }));
+    }
+    at(NOW);
+    const median = async () => (await get<{ agents: Array<{ agent_id: string; median_first_response_minutes: number }> }>(admin, `/admin/reports/agents?${range}`)).agents.find((a) => a.agent_id === idle.user.uuid)!.median_first_response_minutes;
+    expect(await median()).toBe(103);
+    await countPendingTickets(app.db);
+    expect(await median()).toBe(103);
   });
 
   it('keeps counts that equal counting every ticket from scratch', async () => {

@@ -8,7 +8,9 @@ import type { TicketFacts } from './facts.js';
  * UTC day and UTC month, and a range's partial days at its ends are read from the tickets.
  */
 export const SERIES_MEASURES = ['created', 'resolved'] as const;
-export const TOTAL_MEASURES = ['volume.created', 'volume.resolved', 'sla.created', 'agents.created', 'agents.resolved'] as const;
+export const TOTAL_MEASURES = [
+  'volume.created', 'volume.resolved', 'sla.created', 'agents.created', 'agents.resolved', 'agents.first_response', 'agents.resolution',
+] as const;
 export type SeriesMeasure = (typeof SERIES_MEASURES)[number];
 export type TotalMeasure = (typeof TOTAL_MEASURES)[number];
 export type Measure = SeriesMeasure | TotalMeasure;
@@ -28,6 +30,30 @@ export interface Contribution {
 
 const key = (...values: unknown[]): string => JSON.stringify(values);
 
+/** The durations whose medians the agents report gives: creation to first response, and to resolution. */
+export type DurationMetric = 'first_response' | 'resolution';
+const ENDS: Record<DurationMetric, 'first_response_at' | 'resolved_at'> = { first_response: 'first_response_at', resolution: 'resolved_at' };
+
+/** When the duration ended (its ticket counts in a range by that time), or null. */
+export const durationEnd = (facts: TicketFacts, metric: DurationMetric): string | null => facts[ENDS[metric]];
+
+/** Seconds from creation to the end of the duration, to the millisecond as stored. */
+export const durationSeconds = (facts: TicketFacts, metric: DurationMetric): number => (dbTimeMs(durationEnd(facts, metric)!) - dbTimeMs(facts.created_at)) / 1000;
+
+/**
+ * Durations are counted in buckets a quarter of a doubling wide (19 % apart): a median is found
+ * by counting up to the bucket that holds it, then reading that bucket's durations exactly.
+ */
+export function bucketOf(seconds: number): number {
+  return seconds <= 1 ? 0 : 1 + Math.floor(4 * Math.log2(seconds));
+}
+
+/** The bucket of the ticket's duration, when it counts for an agent's median at all. */
+export function durationBucket(facts: TicketFacts, metric: DurationMetric): number | null {
+  if (facts.archived || facts.assignee_id === null || durationEnd(facts, metric) === null) return null;
+  return bucketOf(durationSeconds(facts, metric));
+}
+
 export function contributions(facts: TicketFacts): Contribution[] {
   if (facts.archived) return [];
   const { created_at, resolved_at, status, category, priority, source, assignee_id } = facts;
@@ -38,6 +64,10 @@ export function contributions(facts: TicketFacts): Contribution[] {
     { measure: 'sla.created', at: created_at, key: key(priority, ...states) },
   ];
   if (assignee_id !== null) found.push({ measure: 'agents.created', at: created_at, key: key(assignee_id, ...states) });
+  for (const metric of ['first_response', 'resolution'] as const) {
+    const bucket = durationBucket(facts, metric);
+    if (bucket !== null) found.push({ measure: `agents.${metric}`, at: durationEnd(facts, metric)!, key: key(assignee_id, bucket) });
+  }
   if (resolved_at !== null) {
     found.push({ measure: 'resolved', at: resolved_at, key: key() }, { measure: 'volume.resolved', at: resolved_at, key: key(status, category, priority, source) });
     if (assignee_id !== null) found.push({ measure: 'agents.resolved', at: resolved_at, key: key(assignee_id) });

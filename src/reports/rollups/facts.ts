@@ -77,6 +77,8 @@ export async function currentFacts(query: Knex.QueryBuilder): Promise<TicketFact
 /** The facts the rollups last counted for these tickets (none for a ticket never counted). */
 export async function countedFacts(db: Knex | Knex.Transaction, caseIds: readonly number[]): Promise<TicketFacts[]> {
   if (caseIds.length === 0) return [];
-  const rows = (await db('report_tickets').whereIn('case_id', caseIds).select('*')) as Array<TicketFacts & { archived: unknown; assignee_id: unknown; case_id: unknown }>;
+  const rows = (await db('report_tickets')
+    .whereIn('case_id', caseIds)
+    .select('case_id', ...FACT_COLUMNS, 'first_response_state', 'resolution_state')) as Array<TicketFacts & { archived: unknown; assignee_id: unknown; case_id: unknown }>;
   return rows.map((row) => ({ ...row, case_id: Number(row.case_id), archived: Boolean(row.archived), assignee_id: row.assignee_id === null ? null : Number(row.assignee_id) }));
 }

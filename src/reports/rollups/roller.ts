@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { isMysql } from '../../db/dialect.js';
 import { clearMarks, markCases, readMarks, type Mark } from '../../db/marks.js';
 import { withTransaction } from '../../db/transaction.js';
-import { addCounts, type CountRow } from './counts.js';
+import { addCounts, durationBucket, type CountRow } from './counts.js';
 import { countedFacts, currentFacts } from './facts.js';
 
 /** Tickets counted per transaction. */
@@ -43,7 +43,8 @@ export async function countMarked(db: Knex, marks: readonly Mark[]): Promise<voi
   await withTransaction(db, async (trx) => {
     await addToCounts(trx, [...deltas.values()].filter((row) => row.n !== 0));
     await trx('report_tickets').whereIn('case_id', caseIds).delete();
-    for (let i = 0; i < after.length; i += INSERT_ROWS) await trx('report_tickets').insert(after.slice(i, i + INSERT_ROWS));
+    const rows = after.map((facts) => ({ ...facts, first_response_bucket: durationBucket(facts, 'first_response'), resolution_bucket: durationBucket(facts, 'resolution') }));
+    for (let i = 0; i < rows.length; i += INSERT_ROWS) await trx('report_tickets').insert(rows.slice(i, i + INSERT_ROWS));
     await clearMarks(trx, 'report_pending', marks);
   });
 }

@@ -10,12 +10,12 @@ import { countedFacts, currentFacts, stateAt, type TicketFacts } from './facts.j
 const PENDING_CHUNK = 1000;
 const DAY_MS = 86_400_000;
 
-interface Span {
+export interface Span {
   start: string;
   end: string;
 }
 
-const within = (at: string, span: Span) => at >= span.start && at < span.end;
+export const within = (at: string, span: Span) => at >= span.start && at < span.end;
 
 const dayFloor = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 const monthFloor = (ms: number) => {
@@ -58,6 +58,14 @@ export interface RolledUp {
   perDay: Record<SeriesMeasure, Map<string, number>>;
   /** Per breakdown over the whole range, clock states as they stand now. */
   totals: Record<TotalMeasure, Tally[]>;
+  /** Whole UTC days of the range, counted in the stored rollups but for `pending` tickets. */
+  interior: Span | null;
+  /** The partial days at the range's ends, read from `edgeTickets`. */
+  edges: Span[];
+  edgeTickets: TicketFacts[];
+  /** Tickets changed since the job counted them, and their facts now. */
+  pending: Set<number>;
+  pendingTickets: TicketFacts[];
 }
 
 type Sums = Map<string, number>;
@@ -132,28 +140,36 @@ function settle(measure: TotalMeasure, sums: Sums, now: Date): Tally[] {
 /**
  * The rollups' counts for a range, exact at the moment of asking: stored counts, plus the
  * range's partial days read from the tickets, plus, for each ticket changed since the `reports`
- * job last counted it, what it adds now less what the stored counts hold of it.
+ * job last counted it, what it adds now less what the stored counts hold of it. `db` should see
+ * one snapshot (inOneSnapshot): a job's commit between two of these reads would count a ticket
+ * twice or not at all.
  */
 export async function readRollups(db: Knex, range: ReportRange, now: Date): Promise<RolledUp> {
   const { months, days, interior, edges } = layout(range);
   const whole = span(range.start.getTime(), range.end.getTime());
-  const [series, totals, edgeFacts, pending] = await Promise.all([
-    storedSeries(db, range),
-    storedTotals(db, months, days),
-    ticketsIn(db, edges),
-    db('report_pending').orderBy('case_id').pluck('case_id') as Promise<number[]>,
-  ]);
+  const series = await storedSeries(db, range);
+  const totals = await storedTotals(db, months, days);
+  const edgeTickets = await ticketsIn(db, edges);
+  const pending = ((await db('report_pending').orderBy('case_id').pluck('case_id')) as unknown[]).map(Number);
   // The per-day series is stored for the whole range already; the edges add only to totals.
-  addFacts(series, totals, edgeFacts, 1, range, null, edges);
+  addFacts(series, totals, edgeTickets, 1, range, null, edges);
   const interiorSpans = interior ? [interior] : [];
+  const pendingTickets: TicketFacts[] = [];
   for (let i = 0; i < pending.length; i += PENDING_CHUNK) {
-    const ids = pending.slice(i, i + PENDING_CHUNK).map(Number);
-    const [before, after] = await Promise.all([countedFacts(db, ids), currentFacts(db('cases').whereIn('id', ids))]);
+    const ids = pending.slice(i, i + PENDING_CHUNK);
+    const before = await countedFacts(db, ids);
+    const after = await currentFacts(db('cases').whereIn('id', ids));
     addFacts(series, totals, before, -1, range, whole, interiorSpans);
     addFacts(series, totals, after, 1, range, whole, interiorSpans);
+    pendingTickets.push(...after.filter((facts) => !facts.archived && facts.assignee_id !== null));
   }
   return {
     perDay: series,
     totals: Object.fromEntries(TOTAL_MEASURES.map((measure) => [measure, settle(measure, totals[measure], now)])) as Record<TotalMeasure, Tally[]>,
+    interior,
+    edges,
+    edgeTickets,
+    pending: new Set(pending),
+    pendingTickets,
   };
 }
