@@ -16,6 +16,8 @@ const dialects = ['sqlite', ...(process.env.TEST_MYSQL_URL ? ['mysql'] : [])];
 
 export default {
   globalSetup: '<rootDir>/tests/global-setup.ts',
+  // A global option: Jest does not read it from the projects.
+  testTimeout: base.testTimeout,
   projects: dialects.map((dialect) => ({
     ...base,
     displayName: dialect,

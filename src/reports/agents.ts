@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
+import { inOneSnapshot } from '../db/transaction.js';
 import { now } from '../time/clock.js';
 import { OPEN_STATUSES } from '../tickets/workflow.js';
 import { count, minutes, percent } from './figures.js';
 import type { ReportRange } from './range.js';
-import { readRollups, type RolledUp } from './rollups/totals.js';
 import { rolledMedians } from './rollups/medians.js';
+import { readRollups, type RolledUp } from './rollups/totals.js';
 import type { ClockState } from './sql.js';
-import { inOneSnapshot } from '../db/transaction.js';
 
 export interface AgentFigures {
   agent_id: string;
@@ -82,8 +82,8 @@ function perAssignee(totals: RolledUp['totals']): Map<number, AssigneeCounts> {
  * - median first response and resolution, over their tickets answered or resolved in the range;
  * - SLA met: of their tickets created in the range whose SLA is decided, the share that met
  *   every target (the SLA report's reckoning, per agent).
- * `onlyUserId` narrows it to one person's own row (an agent asking): then only their tickets
- * are read, but for the counts, which the rollups hold for everyone at once.
+ * `onlyUserId` narrows it to one person's own row (an agent asking): their open tickets and
+ * their median buckets are read; the summed rollups are small enough to read for everyone.
  */
 export async function agentsReport(db: Knex, range: ReportRange, onlyUserId?: number): Promise<AgentsReport> {
   const staffQuery = db('users').whereIn('role', ['agent', 'admin']).select('id', 'uuid', 'email', 'first_name', 'last_name', 'role', 'active').orderBy('id');

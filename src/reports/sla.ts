@@ -5,7 +5,7 @@ import { offsetPage, type Page, type PageOf } from '../api/pagination.js';
 import { SLA_METRICS, type SlaMetric } from '../sla/clocks.js';
 import { inOneSnapshot } from '../db/transaction.js';
 import { now } from '../time/clock.js';
-import { count, percent } from './figures.js';
+import { percent } from './figures.js';
 import type { ReportRange } from './range.js';
 import { readRollups } from './rollups/totals.js';
 import { createdWithClocks, TICKET_BREACHED, type ClockState } from './sql.js';
@@ -66,26 +66,39 @@ interface BreachedRow {
   resolved_at: string | null;
 }
 
+type SlaRow = { priority: string; n: number } & Record<SlaMetric, ClockState>;
+
+/** The rollups' tickets created in the range, per priority and both clocks' states now. */
+async function slaRows(db: Knex, range: ReportRange): Promise<SlaRow[]> {
+  const { totals } = await inOneSnapshot(db, (trx) => readRollups(trx, range, now()));
+  return totals['sla.created'].map(({ values: [priority, first_response, resolution], n }) => ({
+    priority: priority as string, first_response: first_response as ClockState, resolution: resolution as ClockState, n,
+  }));
+}
+
+const breachedIn = (rows: SlaRow[]): number => rows.filter((row) => row.first_response === 'breached' || row.resolution === 'breached').reduce((sum, row) => sum + row.n, 0);
+
 /**
  * Breached tickets of the range, newest first, a page at a time. The page is found on the
- * report index alone; only its own tickets are then read whole.
+ * report index alone, and only its own tickets are then read whole; the total is the rollups'.
  */
-export async function breachedTickets(db: Knex, range: ReportRange, page: Page): Promise<PageOf<BreachedTicket>> {
-  const breached = () => db.from(createdWithClocks(db, range, now()).select('cases.id', 'created_at').as('clocks')).whereRaw(TICKET_BREACHED);
-  const [found, [total]] = await Promise.all([
-    breached()
+export async function breachedTickets(db: Knex, range: ReportRange, page: Page, rows: Promise<SlaRow[]> = slaRows(db, range)): Promise<PageOf<BreachedTicket>> {
+  const [found, counted] = await Promise.all([
+    db
+      .from(createdWithClocks(db, range, now()).select('cases.id', 'created_at').as('clocks'))
+      .whereRaw(TICKET_BREACHED)
       .select('id', 'first_response', 'resolution')
       .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
       .limit(page.limit)
       .offset(page.offset) as Promise<Array<{ id: number; first_response: ClockState; resolution: ClockState }>>,
-    breached().count({ n: '*' }) as Promise<Array<{ n: unknown }>>,
+    rows,
   ]);
-  const rows = (await db('cases')
+  const tickets = (await db('cases')
     .leftJoin('users', 'users.id', 'cases.assignee_id')
     .whereIn('cases.id', found.map((f) => f.id))
     .select('cases.id', 'cases.uuid', 'number', 'subject', 'priority', 'status', 'users.uuid as assignee_uuid', 'cases.created_at')
     .select('first_response_due_at', 'first_response_at', 'resolution_due_at', 'resolved_at')) as BreachedRow[];
-  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  const byId = new Map(tickets.map((row) => [Number(row.id), row]));
   const items = found.map(({ id, first_response, resolution }) => {
     const row = byId.get(Number(id))!;
     return {
@@ -104,7 +117,7 @@ export async function breachedTickets(db: Knex, range: ReportRange, page: Page):
       resolution_breached: resolution === 'breached',
     };
   });
-  return offsetPage(items, count(total?.n), page);
+  return offsetPage(items, breachedIn(counted), page);
 }
 
 /**
@@ -113,8 +126,8 @@ export async function breachedTickets(db: Knex, range: ReportRange, page: Page):
  * first page here, every page from `/admin/reports/sla/breached`).
  */
 export async function slaReport(db: Knex, range: ReportRange, listLimit: number): Promise<SlaReport> {
-  const [{ totals: rolled }, breached] = await Promise.all([inOneSnapshot(db, (trx) => readRollups(trx, range, now())), breachedTickets(db, range, { limit: listLimit, offset: 0 })]);
-  const rows = rolled['sla.created'].map(({ values: [priority, first_response, resolution], n }) => ({ priority: priority as string, first_response: first_response as ClockState, resolution: resolution as ClockState, n }));
+  const counted = slaRows(db, range);
+  const [rows, breached] = await Promise.all([counted, breachedTickets(db, range, { limit: listLimit, offset: 0 }, counted)]);
   const totals = { first_response: emptyTally(), resolution: emptyTally() };
   const byPriority = new Map(PRIORITIES.map((priority) => [priority as string, { first_response: emptyTally(), resolution: emptyTally() }]));
   for (const row of rows) {
