@@ -11,6 +11,8 @@ import { exactName, tableDefaults, time } from '../src/db/columns.js';
  *   out when the ticket changes; and its durations' buckets, to find a median's exact value.
  * - `report_pending`: tickets changed since the job last counted them; reports read their own
  *   rows until it has.
+ * - `report_state`: one row whose `version` every commit of the job raises, so a report can
+ *   tell that its reads, made in parallel, all saw the same counts.
  * Every existing ticket starts pending; the `reports` job counts them in the background.
  */
 export async function up(knex: Knex): Promise<void> {
@@ -49,10 +51,17 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('case_id').unsigned().primary();
     t.integer('changes').unsigned().notNullable().defaultTo(1);
   });
+  await knex.schema.createTable('report_state', (t) => {
+    tableDefaults(knex, t);
+    t.integer('id').primary();
+    t.bigInteger('version').notNullable();
+  });
+  await knex('report_state').insert({ id: 1, version: 0 });
   await knex.raw('INSERT INTO report_pending (case_id) SELECT id FROM cases');
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('report_state');
   await knex.schema.dropTable('report_pending');
   await knex.schema.dropTable('report_tickets');
   await knex.schema.dropTable('report_counts');

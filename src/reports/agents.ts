@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
-import { inOneSnapshot } from '../db/transaction.js';
 import { now } from '../time/clock.js';
 import { OPEN_STATUSES } from '../tickets/workflow.js';
 import { count, minutes, percent } from './figures.js';
 import type { ReportRange } from './range.js';
+import { readConsistently } from './rollups/consistent.js';
 import { rolledMedians } from './rollups/medians.js';
 import { readRollups, type RolledUp } from './rollups/totals.js';
 import type { ClockState } from './sql.js';
@@ -91,10 +91,10 @@ export async function agentsReport(db: Knex, range: ReportRange, onlyUserId?: nu
   const [staff, open, { totals, firstResponse, resolution }] = await Promise.all([
     (onlyUserId === undefined ? staffQuery : staffQuery.where('id', onlyUserId)) as Promise<StaffRow[]>,
     openPerAssignee(theirs(db('cases').where('archived', false).whereIn('status', OPEN_STATUSES))),
-    inOneSnapshot(db, async (trx) => {
-      const rolled = await readRollups(trx, range, now());
-      const firstResponse = await rolledMedians(trx, rolled, 'first_response', onlyUserId);
-      return { totals: rolled.totals, firstResponse, resolution: await rolledMedians(trx, rolled, 'resolution', onlyUserId) };
+    readConsistently(db, async (reader) => {
+      const rolled = await readRollups(reader, range, now(), { series: false, totals: ['agents.created', 'agents.resolved', 'agents.first_response', 'agents.resolution'] });
+      const [firstResponse, resolution] = await Promise.all(['first_response' as const, 'resolution' as const].map((metric) => rolledMedians(reader, rolled, metric, onlyUserId)));
+      return { totals: rolled.totals, firstResponse: firstResponse!, resolution: resolution! };
     }),
   ]);
   const counted = perAssignee(totals);

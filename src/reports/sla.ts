@@ -3,10 +3,10 @@ import { PRIORITIES } from '../cases/vocabulary.js';
 import { fromDbTime } from '../db/time.js';
 import { offsetPage, type Page, type PageOf } from '../api/pagination.js';
 import { SLA_METRICS, type SlaMetric } from '../sla/clocks.js';
-import { inOneSnapshot } from '../db/transaction.js';
 import { now } from '../time/clock.js';
 import { percent } from './figures.js';
 import type { ReportRange } from './range.js';
+import { readConsistently } from './rollups/consistent.js';
 import { readRollups } from './rollups/totals.js';
 import { createdWithClocks, TICKET_BREACHED, type ClockState } from './sql.js';
 
@@ -70,7 +70,7 @@ type SlaRow = { priority: string; n: number } & Record<SlaMetric, ClockState>;
 
 /** The rollups' tickets created in the range, per priority and both clocks' states now. */
 async function slaRows(db: Knex, range: ReportRange): Promise<SlaRow[]> {
-  const { totals } = await inOneSnapshot(db, (trx) => readRollups(trx, range, now()));
+  const { totals } = await readConsistently(db, (reader) => readRollups(reader, range, now(), { series: false, totals: ['sla.created'] }));
   return totals['sla.created'].map(({ values: [priority, first_response, resolution], n }) => ({
     priority: priority as string, first_response: first_response as ClockState, resolution: resolution as ClockState, n,
   }));

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { CATEGORIES, PRIORITIES, STATUSES } from '../cases/vocabulary.js';
-import { inOneSnapshot } from '../db/transaction.js';
 import { now } from '../time/clock.js';
 import { NO_CATEGORY } from './figures.js';
 import type { ReportRange } from './range.js';
+import { readConsistently } from './rollups/consistent.js';
 import { readRollups, type Tally } from './rollups/totals.js';
 
 export interface Volume {
@@ -55,7 +55,7 @@ function breakdown<K extends Dimension>(dimension: K, known: readonly string[], 
  * reopening takes it out until it is resolved again.
  */
 export async function ticketVolumeReport(db: Knex, range: ReportRange): Promise<TicketVolumeReport> {
-  const { perDay, totals } = await inOneSnapshot(db, (trx) => readRollups(trx, range, now()));
+  const { perDay, totals } = await readConsistently(db, (reader) => readRollups(reader, range, now(), { series: true, totals: ['volume.created', 'volume.resolved'] }));
   const by_day = range.days.map((date) => ({ date, created: perDay.created.get(date) ?? 0, resolved: perDay.resolved.get(date) ?? 0 }));
   const created = dimensionRows(totals['volume.created']);
   const resolved = dimensionRows(totals['volume.resolved']);

@@ -43,6 +43,7 @@ const CORE_TABLES = [
   'report_counts',
   'report_tickets',
   'report_pending',
+  'report_state',
 ];
 
 async function tables(): Promise<string[]> {

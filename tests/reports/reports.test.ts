@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { raiseVersion, readConsistently } from '../../src/reports/rollups/consistent.js';
 import { countPendingTickets } from '../../src/reports/rollups/roller.js';
 import { setClock } from '../../src/time/clock.js';
 import type { TestApp } from '../helpers/app.js';
@@ -425,6 +426,15 @@ describe('rollups after a change', () => {
     expect(await median()).toBe(103);
     await countPendingTickets(app.db);
     expect(await median()).toBe(103);
+  });
+
+  it('reads again when the job committed while a report read, and in one snapshot when it keeps doing so', async () => {
+    // Inside the snapshot the reader is its transaction: the job's commit becomes a savepoint there.
+    const jobCommits = (reader: typeof app.db) => reader.transaction((trx) => raiseVersion(trx));
+    let reads = 0;
+    expect(await readConsistently(app.db, async (reader) => (++reads === 1 ? (await jobCommits(reader), reads) : reads))).toBe(2);
+    reads = 0;
+    expect(await readConsistently(app.db, async (reader) => (await jobCommits(reader), ++reads))).toBe(4);
   });
 
   it('keeps counts that equal counting every ticket from scratch', async () => {

@@ -3,9 +3,10 @@ import type { TicketFacts } from './facts.js';
 
 /**
  * What one ticket adds to the report rollups: for each measure, the time that places it in a
- * period and the key of its breakdown. Per-day series are kept per quarter hour, so that any
- * time zone's local days (all begin on a quarter hour) are sums of them; breakdowns are kept per
- * UTC day and UTC month, and a range's partial days at its ends are read from the tickets.
+ * period and the key of its breakdown. Per-day series are kept per hour, which sums into the
+ * local days of any zone a whole number of hours from UTC, and per quarter hour for the others
+ * (every zone's midnight falls on a quarter hour); breakdowns are kept per UTC day and UTC
+ * month, and a range's partial days at its ends are read from the tickets.
  */
 export const SERIES_MEASURES = ['created', 'resolved'] as const;
 export const TOTAL_MEASURES = [
@@ -18,7 +19,7 @@ export type Measure = SeriesMeasure | TotalMeasure;
 /** Where in a total measure's key its clock states are, to be read at the time of asking. */
 export const STATE_POSITIONS: Partial<Record<TotalMeasure, number[]>> = { 'sla.created': [1, 2], 'agents.created': [1, 2] };
 
-export type Grain = 'q' | 'd' | 'm';
+export type Grain = 'q' | 'h' | 'd' | 'm';
 
 export interface Contribution {
   measure: Measure;
@@ -78,10 +79,14 @@ export function contributions(facts: TicketFacts): Contribution[] {
 export const isSeries = (measure: Measure): measure is SeriesMeasure => (SERIES_MEASURES as readonly string[]).includes(measure);
 
 const QUARTER_MS = 15 * 60_000;
+export const HOUR_MS = 60 * 60_000;
 
 /** The start of the period of `grain` holding the stored time `at`. */
 export function periodOf(grain: Grain, at: string): string {
-  if (grain === 'q') return toDbTime(new Date(Math.floor(dbTimeMs(at) / QUARTER_MS) * QUARTER_MS));
+  if (grain === 'q' || grain === 'h') {
+    const length = grain === 'q' ? QUARTER_MS : HOUR_MS;
+    return toDbTime(new Date(Math.floor(dbTimeMs(at) / length) * length));
+  }
   return grain === 'd' ? `${at.slice(0, 10)} 00:00:00.000` : `${at.slice(0, 7)}-01 00:00:00.000`;
 }
 
@@ -96,7 +101,7 @@ export interface CountRow {
 /** Adds `sign` times the ticket's contributions, in every grain, to `rows` (by primary key). */
 export function addCounts(rows: Map<string, CountRow>, facts: TicketFacts, sign: 1 | -1): void {
   for (const { measure, at, key: k } of contributions(facts)) {
-    for (const grain of isSeries(measure) ? (['q'] as const) : (['d', 'm'] as const)) {
+    for (const grain of isSeries(measure) ? (['q', 'h'] as const) : (['d', 'm'] as const)) {
       const period = periodOf(grain, at);
       const id = `${measure}\u0000${grain}\u0000${period}\u0000${k}`;
       const row = rows.get(id) ?? { measure, grain, period, key: k, n: 0 };

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { isMysql } from '../../db/dialect.js';
 import { clearMarks, markCases, readMarks, type Mark } from '../../db/marks.js';
 import { withTransaction } from '../../db/transaction.js';
+import { raiseVersion } from './consistent.js';
 import { addCounts, durationBucket, type CountRow } from './counts.js';
 import { countedFacts, currentFacts } from './facts.js';
 
@@ -46,6 +47,7 @@ export async function countMarked(db: Knex, marks: readonly Mark[]): Promise<voi
     const rows = after.map((facts) => ({ ...facts, first_response_bucket: durationBucket(facts, 'first_response'), resolution_bucket: durationBucket(facts, 'resolution') }));
     for (let i = 0; i < rows.length; i += INSERT_ROWS) await trx('report_tickets').insert(rows.slice(i, i + INSERT_ROWS));
     await clearMarks(trx, 'report_pending', marks);
+    await raiseVersion(trx);
   });
 }
 

@@ -3,7 +3,7 @@ import { toDbTime } from '../../db/time.js';
 import type { ReportRange } from '../range.js';
 import { localDate } from '../sql.js';
 import { localDate as localDateOf } from '../time-zone.js';
-import { contributions, SERIES_MEASURES, STATE_POSITIONS, TOTAL_MEASURES, isSeries, type SeriesMeasure, type TotalMeasure } from './counts.js';
+import { contributions, HOUR_MS, SERIES_MEASURES, STATE_POSITIONS, TOTAL_MEASURES, isSeries, type SeriesMeasure, type TotalMeasure } from './counts.js';
 import { countedFacts, currentFacts, stateAt, type TicketFacts } from './facts.js';
 
 /** Pending tickets read per round. */
@@ -72,9 +72,10 @@ type Sums = Map<string, number>;
 const addTo = (sums: Sums, key: string, n: number) => sums.set(key, (sums.get(key) ?? 0) + n);
 
 async function storedSeries(db: Knex, range: ReportRange): Promise<Record<SeriesMeasure, Sums>> {
+  const wholeHours = range.pieces.every((piece) => piece.offsetMs % HOUR_MS === 0);
   const rows = (await db('report_counts')
     .whereIn('measure', SERIES_MEASURES)
-    .where('grain', 'q')
+    .where('grain', wholeHours ? 'h' : 'q')
     .where('period', '>=', toDbTime(range.start))
     .where('period', '<', toDbTime(range.end))
     .select('measure', localDate(db, 'period', range.pieces).wrap('', ' AS day'))
@@ -85,19 +86,26 @@ async function storedSeries(db: Knex, range: ReportRange): Promise<Record<Series
   return series;
 }
 
-async function storedTotals(db: Knex, months: Span | null, days: Span[]): Promise<Record<TotalMeasure, Sums>> {
-  const totals = Object.fromEntries(TOTAL_MEASURES.map((m) => [m, new Map()])) as Record<TotalMeasure, Sums>;
+const emptySeries = (): Record<SeriesMeasure, Sums> => ({ created: new Map(), resolved: new Map() });
+const emptyTotals = (): Record<TotalMeasure, Sums> => Object.fromEntries(TOTAL_MEASURES.map((m) => [m, new Map()])) as Record<TotalMeasure, Sums>;
+
+/** One measure's stored counts over whole months and days, per key; one query per measure, in parallel. */
+async function storedTotals(db: Knex, measures: readonly TotalMeasure[], months: Span | null, days: Span[]): Promise<Record<TotalMeasure, Sums>> {
+  const totals = emptyTotals();
   if (!months && days.length === 0) return totals;
-  const rows = (await db('report_counts')
-    .whereIn('measure', TOTAL_MEASURES)
-    .where((periods) => {
-      if (months) periods.orWhere((q) => q.where('grain', 'm').where('period', '>=', months.start).where('period', '<', months.end));
-      for (const part of days) periods.orWhere((q) => q.where('grain', 'd').where('period', '>=', part.start).where('period', '<', part.end));
-    })
-    .select('measure', 'key')
-    .sum({ n: 'n' })
-    .groupBy('measure', 'key')) as Array<{ measure: TotalMeasure; key: string; n: unknown }>;
-  for (const row of rows) addTo(totals[row.measure], row.key, Number(row.n));
+  const read = async (measure: TotalMeasure) => {
+    const rows = (await db('report_counts')
+      .where('measure', measure)
+      .where((periods) => {
+        if (months) periods.orWhere((q) => q.where('grain', 'm').where('period', '>=', months.start).where('period', '<', months.end));
+        for (const part of days) periods.orWhere((q) => q.where('grain', 'd').where('period', '>=', part.start).where('period', '<', part.end));
+      })
+      .select('key')
+      .sum({ n: 'n' })
+      .groupBy('key')) as Array<{ key: string; n: unknown }>;
+    for (const row of rows) addTo(totals[measure], row.key, Number(row.n));
+  };
+  await Promise.all(measures.map(read));
   return totals;
 }
 
@@ -137,39 +145,61 @@ function settle(measure: TotalMeasure, sums: Sums, now: Date): Tally[] {
   return [...settled.values()].filter((tally) => tally.n !== 0);
 }
 
+/** What a report sums: the per-day series or not, and which total measures. */
+export interface Wanted {
+  series: boolean;
+  totals: readonly TotalMeasure[];
+}
+
 /**
- * The rollups' counts for a range, exact at the moment of asking: stored counts, plus the
- * range's partial days read from the tickets, plus, for each ticket changed since the `reports`
- * job last counted it, what it adds now less what the stored counts hold of it. `db` should see
- * one snapshot (inOneSnapshot): a job's commit between two of these reads would count a ticket
- * twice or not at all.
+ * For every ticket changed since the job last counted it: what it adds now less what the
+ * stored counts hold of it, within the range (series) and its whole UTC days (totals).
  */
-export async function readRollups(db: Knex, range: ReportRange, now: Date): Promise<RolledUp> {
-  const { months, days, interior, edges } = layout(range);
-  const whole = span(range.start.getTime(), range.end.getTime());
-  const series = await storedSeries(db, range);
-  const totals = await storedTotals(db, months, days);
-  const edgeTickets = await ticketsIn(db, edges);
+async function pendingCorrection(db: Knex, range: ReportRange, interior: Span | null) {
+  const series = emptySeries();
+  const totals = emptyTotals();
   const pending = ((await db('report_pending').orderBy('case_id').pluck('case_id')) as unknown[]).map(Number);
-  // The per-day series is stored for the whole range already; the edges add only to totals.
-  addFacts(series, totals, edgeTickets, 1, range, null, edges);
+  const whole = span(range.start.getTime(), range.end.getTime());
   const interiorSpans = interior ? [interior] : [];
-  const pendingTickets: TicketFacts[] = [];
+  const tickets: TicketFacts[] = [];
   for (let i = 0; i < pending.length; i += PENDING_CHUNK) {
     const ids = pending.slice(i, i + PENDING_CHUNK);
-    const before = await countedFacts(db, ids);
-    const after = await currentFacts(db('cases').whereIn('id', ids));
+    const [before, after] = await Promise.all([countedFacts(db, ids), currentFacts(db('cases').whereIn('id', ids))]);
     addFacts(series, totals, before, -1, range, whole, interiorSpans);
     addFacts(series, totals, after, 1, range, whole, interiorSpans);
-    pendingTickets.push(...after.filter((facts) => !facts.archived && facts.assignee_id !== null));
+    tickets.push(...after.filter((facts) => !facts.archived && facts.assignee_id !== null));
   }
+  return { series, totals, pending: new Set(pending), tickets };
+}
+
+function merge(into: Sums, from: Sums): void {
+  for (const [key, n] of from) addTo(into, key, n);
+}
+
+/**
+ * The rollups' counts for a range, exact at the moment of asking: stored counts, plus the
+ * range's partial days read from the tickets, plus the correction for tickets changed since the
+ * `reports` job last counted them. Run it within readConsistently (./consistent.ts).
+ */
+export async function readRollups(db: Knex, range: ReportRange, now: Date, wanted: Wanted): Promise<RolledUp> {
+  const { months, days, interior, edges } = layout(range);
+  const [series, totals, edgeTickets, correction] = await Promise.all([
+    wanted.series ? storedSeries(db, range) : emptySeries(),
+    storedTotals(db, wanted.totals, months, days),
+    wanted.totals.length > 0 ? ticketsIn(db, edges) : [],
+    pendingCorrection(db, range, interior),
+  ]);
+  // The per-day series is stored for the whole range already; the edges add only to totals.
+  addFacts(series, totals, edgeTickets, 1, range, null, edges);
+  for (const measure of SERIES_MEASURES) merge(series[measure], correction.series[measure]);
+  for (const measure of wanted.totals) merge(totals[measure], correction.totals[measure]);
   return {
     perDay: series,
     totals: Object.fromEntries(TOTAL_MEASURES.map((measure) => [measure, settle(measure, totals[measure], now)])) as Record<TotalMeasure, Tally[]>,
     interior,
     edges,
     edgeTickets,
-    pending: new Set(pending),
-    pendingTickets,
+    pending: correction.pending,
+    pendingTickets: correction.tickets,
   };
 }
