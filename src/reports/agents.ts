@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { now } from '../time/clock.js';
-import { OPEN_STATUSES } from '../tickets/workflow.js';
-import { count, minutes, percent } from './figures.js';
+import { minutes, percent } from './figures.js';
 import type { ReportRange } from './range.js';
 import { readConsistently } from './rollups/consistent.js';
 import { rolledMedians } from './rollups/medians.js';
@@ -39,15 +38,10 @@ interface StaffRow {
   active: boolean | number;
 }
 
-/** Open tickets per assignee now. */
-async function openPerAssignee(query: Knex.QueryBuilder): Promise<Map<number, number>> {
-  const rows = (await query.whereNotNull('assignee_id').select('assignee_id').count({ n: '*' }).groupBy('assignee_id')) as Array<{ assignee_id: number; n: unknown }>;
-  return new Map(rows.map((row) => [Number(row.assignee_id), count(row.n)]));
-}
-
 interface AssigneeCounts {
   assigned: number;
   resolved: number;
+  open: number;
   /** Tickets created in the range that met every SLA target they had. */
   met: number;
   /** … that met every target or breached one: the rest still run, or have none. */
@@ -56,11 +50,11 @@ interface AssigneeCounts {
 
 const isMet = (states: ClockState[]) => states.every((state) => state === 'met' || state === 'none') && states.some((state) => state === 'met');
 
-/** Per assignee, from the rollups' `agents.created` (assignee, clock states) and `agents.resolved` (assignee). */
+/** Per assignee, from the rollups' `agents.created` (assignee, clock states), `agents.resolved` and `agents.open` (assignee). */
 function perAssignee(totals: RolledUp['totals']): Map<number, AssigneeCounts> {
   const counts = new Map<number, AssigneeCounts>();
   const of = (id: unknown) => {
-    const found = counts.get(Number(id)) ?? { assigned: 0, resolved: 0, met: 0, decided: 0 };
+    const found = counts.get(Number(id)) ?? { assigned: 0, resolved: 0, open: 0, met: 0, decided: 0 };
     counts.set(Number(id), found);
     return found;
   };
@@ -71,6 +65,7 @@ function perAssignee(totals: RolledUp['totals']): Map<number, AssigneeCounts> {
     if (isMet(states as ClockState[]) || states.includes('breached')) agent.decided += n;
   }
   for (const { values: [id], n } of totals['agents.resolved']) of(id).resolved += n;
+  for (const { values: [id], n } of totals['agents.open']) of(id).open += n;
   return counts;
 }
 
@@ -82,17 +77,19 @@ function perAssignee(totals: RolledUp['totals']): Map<number, AssigneeCounts> {
  * - median first response and resolution, over their tickets answered or resolved in the range;
  * - SLA met: of their tickets created in the range whose SLA is decided, the share that met
  *   every target (the SLA report's reckoning, per agent).
- * `onlyUserId` narrows it to one person's own row (an agent asking): their open tickets and
- * their median buckets are read; the summed rollups are small enough to read for everyone.
+ * `onlyUserId` narrows it to one person's own row (an agent asking): only their median buckets
+ * are read; the summed rollups are small enough to read for everyone.
  */
 export async function agentsReport(db: Knex, range: ReportRange, onlyUserId?: number): Promise<AgentsReport> {
   const staffQuery = db('users').whereIn('role', ['agent', 'admin']).select('id', 'uuid', 'email', 'first_name', 'last_name', 'role', 'active').orderBy('id');
-  const theirs = (query: Knex.QueryBuilder) => (onlyUserId === undefined ? query : query.where('assignee_id', onlyUserId));
-  const [staff, open, { totals, firstResponse, resolution }] = await Promise.all([
+  const [staff, { totals, firstResponse, resolution }] = await Promise.all([
     (onlyUserId === undefined ? staffQuery : staffQuery.where('id', onlyUserId)) as Promise<StaffRow[]>,
-    openPerAssignee(theirs(db('cases').where('archived', false).whereIn('status', OPEN_STATUSES))),
     readConsistently(db, async (reader) => {
-      const rolled = await readRollups(reader, range, now(), { series: false, totals: ['agents.created', 'agents.resolved', 'agents.first_response', 'agents.resolution'] });
+      const rolled = await readRollups(reader, range, now(), {
+        series: false,
+        totals: ['agents.created', 'agents.resolved', 'agents.first_response', 'agents.resolution'],
+        now: ['agents.open'],
+      });
       const [firstResponse, resolution] = await Promise.all(['first_response' as const, 'resolution' as const].map((metric) => rolledMedians(reader, rolled, metric, onlyUserId)));
       return { totals: rolled.totals, firstResponse: firstResponse!, resolution: resolution! };
     }),
@@ -100,7 +97,7 @@ export async function agentsReport(db: Knex, range: ReportRange, onlyUserId?: nu
   const counted = perAssignee(totals);
   const agents = staff.map((user): AgentFigures => {
     const id = Number(user.id);
-    const figures = counted.get(id) ?? { assigned: 0, resolved: 0, met: 0, decided: 0 };
+    const figures = counted.get(id) ?? { assigned: 0, resolved: 0, open: 0, met: 0, decided: 0 };
     return {
       agent_id: user.uuid,
       email: user.email,
@@ -109,7 +106,7 @@ export async function agentsReport(db: Knex, range: ReportRange, onlyUserId?: nu
       active: Boolean(user.active),
       assigned: figures.assigned,
       resolved: figures.resolved,
-      open: open.get(id) ?? 0,
+      open: figures.open,
       median_first_response_minutes: minutes(firstResponse.get(id)),
       median_resolution_minutes: minutes(resolution.get(id)),
       sla_met_percent: percent(figures.met, figures.decided),

@@ -414,7 +414,13 @@ describe('rollups after a change', () => {
   });
 
   it('finds a median inside a bucket of many durations, before and after the job', async () => {
-    // Answered after 10, 100, 103, 107 and 111 minutes: the last four share a bucket.
+    // Answered after 10, 100, 103, 107 and 111 minutes (the last four share a bucket), and one
+    // created on 03-29 and answered in the range's partial last day, 20 hours later: the
+    // median is that of six.
+    const late = await created('2026-03-29T12:00:00Z', 'low', 'general');
+    await expectOk(call(app, admin, 'POST', `/tickets/${late.id}/assign`, { agent_id: idle.user.uuid }));
+    at('2026-03-30T08:00:00Z');
+    await expectOk(call(app, idle, 'POST', `/tickets/${late.id}/messages`, { content: 'On it', visibility: 'public' }));
     for (const [i, minutes] of [10, 100, 103, 107, 111].entries()) {
       const ticket = await created(`2026-03-2${i}T09:00:00Z`, 'low', 'general');
       await expectOk(call(app, admin, 'POST', `/tickets/${ticket.id}/assign`, { agent_id: idle.user.uuid }));
@@ -423,9 +429,9 @@ describe('rollups after a change', () => {
     }
     at(NOW);
     const median = async () => (await get<{ agents: Array<{ agent_id: string; median_first_response_minutes: number }> }>(admin, `/admin/reports/agents?${range}`)).agents.find((a) => a.agent_id === idle.user.uuid)!.median_first_response_minutes;
-    expect(await median()).toBe(103);
+    expect(await median()).toBe(105);
     await countPendingTickets(app.db);
-    expect(await median()).toBe(103);
+    expect(await median()).toBe(105);
   });
 
   it('reads again when the job committed while a report read, and in one snapshot when it keeps doing so', async () => {

@@ -1,4 +1,5 @@
 import { dbTimeMs, toDbTime } from '../../db/time.js';
+import { OPEN_STATUSES } from '../../tickets/workflow.js';
 import type { TicketFacts } from './facts.js';
 
 /**
@@ -12,14 +13,20 @@ export const SERIES_MEASURES = ['created', 'resolved'] as const;
 export const TOTAL_MEASURES = [
   'volume.created', 'volume.resolved', 'sla.created', 'agents.created', 'agents.resolved', 'agents.first_response', 'agents.resolution',
 ] as const;
+/** Counts of the desk as it is now, in no period: an agent's open tickets. */
+export const NOW_MEASURES = ['agents.open'] as const;
 export type SeriesMeasure = (typeof SERIES_MEASURES)[number];
+export type NowMeasure = (typeof NOW_MEASURES)[number];
 export type TotalMeasure = (typeof TOTAL_MEASURES)[number];
-export type Measure = SeriesMeasure | TotalMeasure;
+export type Measure = SeriesMeasure | TotalMeasure | NowMeasure;
 
 /** Where in a total measure's key its clock states are, to be read at the time of asking. */
 export const STATE_POSITIONS: Partial<Record<TotalMeasure, number[]>> = { 'sla.created': [1, 2], 'agents.created': [1, 2] };
 
-export type Grain = 'q' | 'h' | 'd' | 'm';
+export type Grain = 'q' | 'h' | 'd' | 'm' | 'n';
+
+/** The one period of the counts of now. */
+export const NOW_PERIOD = '1970-01-01 00:00:00.000';
 
 export interface Contribution {
   measure: Measure;
@@ -65,6 +72,7 @@ export function contributions(facts: TicketFacts): Contribution[] {
     { measure: 'sla.created', at: created_at, key: key(priority, ...states) },
   ];
   if (assignee_id !== null) found.push({ measure: 'agents.created', at: created_at, key: key(assignee_id, ...states) });
+  if (assignee_id !== null && (OPEN_STATUSES as readonly string[]).includes(status)) found.push({ measure: 'agents.open', at: NOW_PERIOD, key: key(assignee_id) });
   for (const metric of ['first_response', 'resolution'] as const) {
     const bucket = durationBucket(facts, metric);
     if (bucket !== null) found.push({ measure: `agents.${metric}`, at: durationEnd(facts, metric)!, key: key(assignee_id, bucket) });
@@ -77,12 +85,17 @@ export function contributions(facts: TicketFacts): Contribution[] {
 }
 
 export const isSeries = (measure: Measure): measure is SeriesMeasure => (SERIES_MEASURES as readonly string[]).includes(measure);
+export const isNow = (measure: Measure): measure is NowMeasure => (NOW_MEASURES as readonly string[]).includes(measure);
+
+/** The grains a measure is kept in. */
+const grainsOf = (measure: Measure): readonly Grain[] => (isSeries(measure) ? ['q', 'h'] : isNow(measure) ? ['n'] : ['d', 'm']);
 
 const QUARTER_MS = 15 * 60_000;
 export const HOUR_MS = 60 * 60_000;
 
 /** The start of the period of `grain` holding the stored time `at`. */
 export function periodOf(grain: Grain, at: string): string {
+  if (grain === 'n') return NOW_PERIOD;
   if (grain === 'q' || grain === 'h') {
     const length = grain === 'q' ? QUARTER_MS : HOUR_MS;
     return toDbTime(new Date(Math.floor(dbTimeMs(at) / length) * length));
@@ -101,7 +114,7 @@ export interface CountRow {
 /** Adds `sign` times the ticket's contributions, in every grain, to `rows` (by primary key). */
 export function addCounts(rows: Map<string, CountRow>, facts: TicketFacts, sign: 1 | -1): void {
   for (const { measure, at, key: k } of contributions(facts)) {
-    for (const grain of isSeries(measure) ? (['q', 'h'] as const) : (['d', 'm'] as const)) {
+    for (const grain of grainsOf(measure)) {
       const period = periodOf(grain, at);
       const id = `${measure}\u0000${grain}\u0000${period}\u0000${k}`;
       const row = rows.get(id) ?? { measure, grain, period, key: k, n: 0 };

@@ -1,9 +1,12 @@
 import type { Knex } from 'knex';
-import { toDbTime } from '../../db/time.js';
+import { dbTimeMs, toDbTime } from '../../db/time.js';
 import type { ReportRange } from '../range.js';
 import { localDate } from '../sql.js';
 import { localDate as localDateOf } from '../time-zone.js';
-import { contributions, HOUR_MS, SERIES_MEASURES, STATE_POSITIONS, TOTAL_MEASURES, isSeries, type SeriesMeasure, type TotalMeasure } from './counts.js';
+import {
+  contributions, HOUR_MS, isNow, isSeries, NOW_MEASURES, NOW_PERIOD, SERIES_MEASURES, STATE_POSITIONS, TOTAL_MEASURES,
+  type Measure, type NowMeasure, type SeriesMeasure, type TotalMeasure,
+} from './counts.js';
 import { countedFacts, currentFacts, stateAt, type TicketFacts } from './facts.js';
 
 /** Pending tickets read per round. */
@@ -57,21 +60,37 @@ export interface RolledUp {
   /** Per local date of the range. */
   perDay: Record<SeriesMeasure, Map<string, number>>;
   /** Per breakdown over the whole range, clock states as they stand now. */
-  totals: Record<TotalMeasure, Tally[]>;
+  totals: Record<TotalMeasure | NowMeasure, Tally[]>;
   /** Whole UTC days of the range, counted in the stored rollups but for `pending` tickets. */
   interior: Span | null;
   /** The partial days at the range's ends, read from `edgeTickets`. */
   edges: Span[];
   edgeTickets: TicketFacts[];
-  /** Tickets changed since the job counted them, and their facts now. */
+  /** Tickets changed since the job counted them, and their facts now (those with an assignee). */
   pending: Set<number>;
   pendingTickets: TicketFacts[];
 }
 
+/** What a report sums: the per-day series or not, which measures over the range, and which of now. */
+export interface Wanted {
+  series: boolean;
+  totals: readonly TotalMeasure[];
+  now?: readonly NowMeasure[];
+}
+
+/** Counts being summed, per measure: by local date for the series, by key for the others. */
 type Sums = Map<string, number>;
+type Counts = Record<Measure, Sums>;
+
+const emptyCounts = (): Counts => Object.fromEntries([...SERIES_MEASURES, ...TOTAL_MEASURES, ...NOW_MEASURES].map((m) => [m, new Map()])) as Counts;
 const addTo = (sums: Sums, key: string, n: number) => sums.set(key, (sums.get(key) ?? 0) + n);
 
-async function storedSeries(db: Knex, range: ReportRange): Promise<Record<SeriesMeasure, Sums>> {
+function addAll(into: Counts, from: Counts): void {
+  for (const [measure, sums] of Object.entries(from) as Array<[Measure, Sums]>) for (const [key, n] of sums) addTo(into[measure], key, n);
+}
+
+/** The stored per-day series over the range: hours where the zone is whole hours from UTC, else quarter hours. */
+async function storedSeries(db: Knex, range: ReportRange, counts: Counts): Promise<void> {
   const wholeHours = range.pieces.every((piece) => piece.offsetMs % HOUR_MS === 0);
   const rows = (await db('report_counts')
     .whereIn('measure', SERIES_MEASURES)
@@ -81,57 +100,77 @@ async function storedSeries(db: Knex, range: ReportRange): Promise<Record<Series
     .select('measure', localDate(db, 'period', range.pieces).wrap('', ' AS day'))
     .sum({ n: 'n' })
     .groupBy('measure', 'day')) as Array<{ measure: SeriesMeasure; day: string; n: unknown }>;
-  const series = { created: new Map(), resolved: new Map() } as Record<SeriesMeasure, Sums>;
-  for (const row of rows) addTo(series[row.measure], String(row.day).slice(0, 10), Number(row.n));
-  return series;
+  for (const row of rows) addTo(counts[row.measure], String(row.day).slice(0, 10), Number(row.n));
 }
 
-const emptySeries = (): Record<SeriesMeasure, Sums> => ({ created: new Map(), resolved: new Map() });
-const emptyTotals = (): Record<TotalMeasure, Sums> => Object.fromEntries(TOTAL_MEASURES.map((m) => [m, new Map()])) as Record<TotalMeasure, Sums>;
-
-/** One measure's stored counts over whole months and days, per key; one query per measure, in parallel. */
-async function storedTotals(db: Knex, measures: readonly TotalMeasure[], months: Span | null, days: Span[]): Promise<Record<TotalMeasure, Sums>> {
-  const totals = emptyTotals();
-  if (!months && days.length === 0) return totals;
-  const read = async (measure: TotalMeasure) => {
-    const rows = (await db('report_counts')
-      .where('measure', measure)
-      .where((periods) => {
-        if (months) periods.orWhere((q) => q.where('grain', 'm').where('period', '>=', months.start).where('period', '<', months.end));
-        for (const part of days) periods.orWhere((q) => q.where('grain', 'd').where('period', '>=', part.start).where('period', '<', part.end));
-      })
-      .select('key')
-      .sum({ n: 'n' })
-      .groupBy('key')) as Array<{ key: string; n: unknown }>;
-    for (const row of rows) addTo(totals[measure], row.key, Number(row.n));
-  };
-  await Promise.all(measures.map(read));
-  return totals;
+/** One measure's stored counts per key, over whole months and days, or of now. */
+async function storedSums(db: Knex, measure: TotalMeasure | NowMeasure, months: Span | null, days: Span[], counts: Counts): Promise<void> {
+  if (!isNow(measure) && !months && days.length === 0) return;
+  const rows = (await db('report_counts')
+    .where('measure', measure)
+    .where((periods) => {
+      if (isNow(measure)) periods.where({ grain: 'n', period: NOW_PERIOD });
+      if (months) periods.orWhere((q) => q.where('grain', 'm').where('period', '>=', months.start).where('period', '<', months.end));
+      for (const part of days) periods.orWhere((q) => q.where('grain', 'd').where('period', '>=', part.start).where('period', '<', part.end));
+    })
+    .select('key')
+    .sum({ n: 'n' })
+    .groupBy('key')) as Array<{ key: string; n: unknown }>;
+  for (const row of rows) addTo(counts[measure], row.key, Number(row.n));
 }
 
 /** Tickets with a counted time in one of the spans, as they are now. */
 async function ticketsIn(db: Knex, spans: Span[]): Promise<TicketFacts[]> {
   const found = new Map<number, TicketFacts>();
   const reads = spans.flatMap((part) =>
-    ['created_at', 'resolved_at'].map((column) => currentFacts(db('cases').where('archived', false).where(column, '>=', part.start).where(column, '<', part.end))),
+    ['created_at', 'resolved_at', 'first_response_at'].map((column) =>
+      currentFacts(db('cases').where('archived', false).where(column, '>=', part.start).where(column, '<', part.end)),
+    ),
   );
   for (const facts of (await Promise.all(reads)).flat()) found.set(facts.case_id, facts);
   return [...found.values()];
 }
 
-/** Adds `sign` times the tickets' contributions that fall in the given spans. */
-function addFacts(series: Record<SeriesMeasure, Sums>, totals: Record<TotalMeasure, Sums>, facts: TicketFacts[], sign: 1 | -1, range: ReportRange, seriesSpan: Span | null, totalSpans: Span[]): void {
-  for (const contribution of facts.flatMap(contributions)) {
-    const { measure, at, key } = contribution;
-    if (isSeries(measure)) {
-      if (seriesSpan && within(at, seriesSpan)) addTo(series[measure], localDateOf(range.timeZone, Date.parse(`${at.replace(' ', 'T')}Z`)), sign);
-    } else if (totalSpans.some((part) => within(at, part))) addTo(totals[measure], key, sign);
+/** Where the contributions `addFacts` adds must fall: series, totals; counts of now are added or not. */
+interface Where {
+  series: Span | null;
+  totals: Span[];
+  now: boolean;
+}
+
+/** Adds `sign` times the tickets' contributions that fall where `where` says. */
+function addFacts(counts: Counts, facts: TicketFacts[], sign: 1 | -1, timeZone: string, where: Where): void {
+  for (const { measure, at, key } of facts.flatMap(contributions)) {
+    if (isNow(measure)) {
+      if (where.now) addTo(counts[measure], key, sign);
+    } else if (isSeries(measure)) {
+      if (where.series && within(at, where.series)) addTo(counts[measure], localDateOf(timeZone, dbTimeMs(at)), sign);
+    } else if (where.totals.some((part) => within(at, part))) addTo(counts[measure], key, sign);
   }
 }
 
+/**
+ * For every ticket changed since the job last counted it: what it adds now less what the
+ * stored counts hold of it, within the range (series), its whole UTC days (totals), and now.
+ */
+async function pendingCorrection(db: Knex, range: ReportRange, interior: Span | null) {
+  const counts = emptyCounts();
+  const pending = ((await db('report_pending').orderBy('case_id').pluck('case_id')) as unknown[]).map(Number);
+  const where = { series: span(range.start.getTime(), range.end.getTime()), totals: interior ? [interior] : [], now: true };
+  const tickets: TicketFacts[] = [];
+  for (let i = 0; i < pending.length; i += PENDING_CHUNK) {
+    const ids = pending.slice(i, i + PENDING_CHUNK);
+    const [before, after] = await Promise.all([countedFacts(db, ids), currentFacts(db('cases').whereIn('id', ids))]);
+    addFacts(counts, before, -1, range.timeZone, where);
+    addFacts(counts, after, 1, range.timeZone, where);
+    tickets.push(...after.filter((facts) => !facts.archived && facts.assignee_id !== null));
+  }
+  return { counts, pending: new Set(pending), tickets };
+}
+
 /** Values of a key with its clock states read at `now`, summed again where states now agree. */
-function settle(measure: TotalMeasure, sums: Sums, now: Date): Tally[] {
-  const positions = STATE_POSITIONS[measure] ?? [];
+function settle(measure: TotalMeasure | NowMeasure, sums: Sums, now: Date): Tally[] {
+  const positions = STATE_POSITIONS[measure as TotalMeasure] ?? [];
   const settled = new Map<string, Tally>();
   for (const [key, n] of sums) {
     if (n === 0) continue;
@@ -145,37 +184,6 @@ function settle(measure: TotalMeasure, sums: Sums, now: Date): Tally[] {
   return [...settled.values()].filter((tally) => tally.n !== 0);
 }
 
-/** What a report sums: the per-day series or not, and which total measures. */
-export interface Wanted {
-  series: boolean;
-  totals: readonly TotalMeasure[];
-}
-
-/**
- * For every ticket changed since the job last counted it: what it adds now less what the
- * stored counts hold of it, within the range (series) and its whole UTC days (totals).
- */
-async function pendingCorrection(db: Knex, range: ReportRange, interior: Span | null) {
-  const series = emptySeries();
-  const totals = emptyTotals();
-  const pending = ((await db('report_pending').orderBy('case_id').pluck('case_id')) as unknown[]).map(Number);
-  const whole = span(range.start.getTime(), range.end.getTime());
-  const interiorSpans = interior ? [interior] : [];
-  const tickets: TicketFacts[] = [];
-  for (let i = 0; i < pending.length; i += PENDING_CHUNK) {
-    const ids = pending.slice(i, i + PENDING_CHUNK);
-    const [before, after] = await Promise.all([countedFacts(db, ids), currentFacts(db('cases').whereIn('id', ids))]);
-    addFacts(series, totals, before, -1, range, whole, interiorSpans);
-    addFacts(series, totals, after, 1, range, whole, interiorSpans);
-    tickets.push(...after.filter((facts) => !facts.archived && facts.assignee_id !== null));
-  }
-  return { series, totals, pending: new Set(pending), tickets };
-}
-
-function merge(into: Sums, from: Sums): void {
-  for (const [key, n] of from) addTo(into, key, n);
-}
-
 /**
  * The rollups' counts for a range, exact at the moment of asking: stored counts, plus the
  * range's partial days read from the tickets, plus the correction for tickets changed since the
@@ -183,19 +191,20 @@ function merge(into: Sums, from: Sums): void {
  */
 export async function readRollups(db: Knex, range: ReportRange, now: Date, wanted: Wanted): Promise<RolledUp> {
   const { months, days, interior, edges } = layout(range);
-  const [series, totals, edgeTickets, correction] = await Promise.all([
-    wanted.series ? storedSeries(db, range) : emptySeries(),
-    storedTotals(db, wanted.totals, months, days),
+  const counts = emptyCounts();
+  const [edgeTickets, correction] = await Promise.all([
     wanted.totals.length > 0 ? ticketsIn(db, edges) : [],
     pendingCorrection(db, range, interior),
+    wanted.series ? storedSeries(db, range, counts) : undefined,
+    ...[...wanted.totals, ...(wanted.now ?? [])].map((measure) => storedSums(db, measure, months, days, counts)),
   ]);
-  // The per-day series is stored for the whole range already; the edges add only to totals.
-  addFacts(series, totals, edgeTickets, 1, range, null, edges);
-  for (const measure of SERIES_MEASURES) merge(series[measure], correction.series[measure]);
-  for (const measure of wanted.totals) merge(totals[measure], correction.totals[measure]);
+  // The per-day series and the counts of now are stored whole; the edges add only to totals.
+  addFacts(counts, edgeTickets, 1, range.timeZone, { series: null, totals: edges, now: false });
+  addAll(counts, correction.counts);
+  const kept = [...TOTAL_MEASURES, ...NOW_MEASURES];
   return {
-    perDay: series,
-    totals: Object.fromEntries(TOTAL_MEASURES.map((measure) => [measure, settle(measure, totals[measure], now)])) as Record<TotalMeasure, Tally[]>,
+    perDay: { created: counts.created, resolved: counts.resolved },
+    totals: Object.fromEntries(kept.map((measure) => [measure, settle(measure, counts[measure], now)])) as RolledUp['totals'],
     interior,
     edges,
     edgeTickets,
