@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import { dbTimeMs } from '../../db/time.js';
 import { durationBucket, durationEnd, durationSeconds, type DurationMetric } from './counts.js';
+import { secondsBetween } from '../sql.js';
+import type { TicketFacts } from './facts.js';
 import { within, type RolledUp } from './totals.js';
 
 /** One agent's bucket that holds a middle duration, and which of its durations (from 0, shortest first). */
@@ -34,42 +36,89 @@ function middles(rolled: RolledUp, metric: DurationMetric, onlyUserId: number | 
   return wanted;
 }
 
+const pairOf = (assignee: number, bucket: number) => `${assignee}:${bucket}`;
+
 /**
  * Each agent's median duration (seconds) over the range: the stored bucket counts say which
- * bucket holds the middle, and only that bucket's durations are read, from the tickets as the
- * job last counted them (but those changed since) and from the tickets read live. Exact: the
- * same value the durations themselves give.
+ * bucket holds the middle, and only that bucket's durations are read. Where no ticket read
+ * live (the range's partial days, tickets changed since the job) falls in the bucket, the
+ * database picks the value at the position itself; otherwise the bucket's stored durations
+ * are read and merged with the live ones. Exact: the same value the durations themselves give.
  */
 export async function rolledMedians(db: Knex, rolled: RolledUp, metric: DurationMetric, onlyUserId?: number): Promise<Map<number, number>> {
   const wanted = middles(rolled, metric, onlyUserId);
-  const bucketColumn = `${metric}_bucket`;
-  const endColumn = metric === 'first_response' ? 'first_response_at' : 'resolved_at';
-  const durations = new Map(wanted.map((w) => [`${w.assignee}:${w.bucket}`, [] as number[]]));
-  const add = (assignee: number, bucket: number, seconds: number) => durations.get(`${assignee}:${bucket}`)?.push(seconds);
-  if (rolled.interior && wanted.length > 0) {
-    const stored = (await db('report_tickets')
-      .whereIn(['assignee_id', bucketColumn], wanted.map((w) => [w.assignee, w.bucket]))
-      .where(endColumn, '>=', rolled.interior.start)
-      .where(endColumn, '<', rolled.interior.end)
-      .select('case_id', 'assignee_id', `${bucketColumn} as bucket`, 'created_at', `${endColumn} as ended_at`)) as Array<{ case_id: unknown; assignee_id: unknown; bucket: unknown; created_at: string; ended_at: string }>;
-    for (const row of stored) {
-      if (!rolled.pending.has(Number(row.case_id))) add(Number(row.assignee_id), Number(row.bucket), (dbTimeMs(row.ended_at) - dbTimeMs(row.created_at)) / 1000);
-    }
-  }
-  const live = [
-    ...rolled.edgeTickets.filter((facts) => rolled.edges.some((edge) => within(durationEnd(facts, metric) ?? '', edge))),
-    ...rolled.pendingTickets.filter((facts) => rolled.interior && within(durationEnd(facts, metric) ?? '', rolled.interior)),
-  ];
+  const liveValues = new Map<string, number[]>();
+  const inInterior = (facts: TicketFacts) => rolled.interior !== null && within(durationEnd(facts, metric) ?? '', rolled.interior);
+  const live = [...rolled.edgeTickets.filter((facts) => rolled.edges.some((edge) => within(durationEnd(facts, metric) ?? '', edge))), ...rolled.pendingTickets.filter(inInterior)];
   for (const facts of live) {
     const bucket = durationBucket(facts, metric);
-    if (bucket !== null) add(facts.assignee_id!, bucket, durationSeconds(facts, metric));
+    if (bucket === null) continue;
+    const pair = pairOf(facts.assignee_id!, bucket);
+    liveValues.set(pair, [...(liveValues.get(pair) ?? []), durationSeconds(facts, metric)]);
   }
-  const middle = new Map<number, number[]>();
-  for (const { assignee, bucket, positions } of wanted) {
-    const values = durations.get(`${assignee}:${bucket}`)!.sort((a, b) => a - b);
-    const found = middle.get(assignee) ?? [];
-    for (const position of positions) if (values[position] !== undefined) found.push(values[position]);
-    middle.set(assignee, found);
+  // A bucket that holds a changed ticket's counted duration must leave that row out: read whole.
+  const touched = new Set(liveValues.keys());
+  for (const facts of rolled.pendingCounted.filter(inInterior)) {
+    const bucket = durationBucket(facts, metric);
+    if (bucket !== null) touched.add(pairOf(facts.assignee_id!, bucket));
   }
-  return new Map([...middle].filter(([, values]) => values.length > 0).map(([assignee, values]) => [assignee, values.reduce((sum, v) => sum + v, 0) / values.length]));
+  const values = new Map<number, number[]>();
+  const found = (assignee: number, value: number) => values.set(assignee, [...(values.get(assignee) ?? []), value]);
+  const [picked, merged] = await Promise.all([
+    storedAtPositions(db, rolled, metric, wanted.filter((w) => !touched.has(pairOf(w.assignee, w.bucket)))),
+    mergedBuckets(db, rolled, metric, wanted.filter((w) => touched.has(pairOf(w.assignee, w.bucket))), liveValues),
+  ]);
+  for (const [assignee, value] of [...picked, ...merged]) found(assignee, value);
+  return new Map([...values].map(([assignee, middle]) => [assignee, middle.reduce((sum, v) => sum + v, 0) / middle.length]));
+}
+
+const columnsOf = (metric: DurationMetric) => ({ bucket: `${metric}_bucket`, end: metric === 'first_response' ? 'first_response_at' : 'resolved_at' });
+
+/** The stored durations at the wanted positions of the wanted buckets, picked by the database: [assignee, seconds]. */
+async function storedAtPositions(db: Knex, rolled: RolledUp, metric: DurationMetric, wanted: Wanted[]): Promise<Array<[number, number]>> {
+  const interior = rolled.interior;
+  if (!interior || wanted.length === 0) return [];
+  const { bucket, end } = columnsOf(metric);
+  const picks = wanted.flatMap((w) =>
+    w.positions.map((position, i) =>
+      db
+        .select('*')
+        .from(
+          db('report_tickets')
+            .where({ assignee_id: w.assignee, [bucket]: w.bucket })
+            .where(end, '>=', interior.start)
+            .where(end, '<', interior.end)
+            .select(db.raw('? AS assignee', [w.assignee]), db.raw(`${secondsBetween(db, 'created_at', end)} AS seconds`))
+            .orderBy('seconds')
+            .limit(1)
+            .offset(position)
+            .as(`pick_${w.assignee}_${w.bucket}_${i}`),
+        ),
+    ),
+  );
+  const [first, ...rest] = picks;
+  const rows = (await (rest.length > 0 ? first!.unionAll(rest) : first!)) as Array<{ assignee: unknown; seconds: unknown }>;
+  return rows.map((row) => [Number(row.assignee), Number(row.seconds)]);
+}
+
+/** The wanted positions of buckets that hold tickets read live: their stored durations (but changed tickets') and the live ones, sorted. */
+async function mergedBuckets(db: Knex, rolled: RolledUp, metric: DurationMetric, wanted: Wanted[], liveValues: Map<string, number[]>): Promise<Array<[number, number]>> {
+  if (wanted.length === 0) return [];
+  const { bucket, end } = columnsOf(metric);
+  const durations = new Map(wanted.map((w) => [pairOf(w.assignee, w.bucket), [...(liveValues.get(pairOf(w.assignee, w.bucket)) ?? [])]]));
+  if (rolled.interior) {
+    const stored = (await db('report_tickets')
+      .whereIn(['assignee_id', bucket], wanted.map((w) => [w.assignee, w.bucket]))
+      .where(end, '>=', rolled.interior.start)
+      .where(end, '<', rolled.interior.end)
+      .select('case_id', 'assignee_id', `${bucket} as bucket`, 'created_at', `${end} as ended_at`)) as Array<{ case_id: unknown; assignee_id: unknown; bucket: unknown; created_at: string; ended_at: string }>;
+    for (const row of stored) {
+      if (rolled.pending.has(Number(row.case_id))) continue;
+      durations.get(pairOf(Number(row.assignee_id), Number(row.bucket)))?.push((dbTimeMs(row.ended_at) - dbTimeMs(row.created_at)) / 1000);
+    }
+  }
+  return wanted.flatMap((w) => {
+    const sorted = durations.get(pairOf(w.assignee, w.bucket))!.sort((a, b) => a - b);
+    return w.positions.filter((position) => sorted[position] !== undefined).map((position): [number, number] => [w.assignee, sorted[position]!]);
+  });
 }

@@ -66,9 +66,10 @@ export interface RolledUp {
   /** The partial days at the range's ends, read from `edgeTickets`. */
   edges: Span[];
   edgeTickets: TicketFacts[];
-  /** Tickets changed since the job counted them, and their facts now (those with an assignee). */
+  /** Tickets changed since the job counted them, and their facts now and as counted (those with an assignee). */
   pending: Set<number>;
   pendingTickets: TicketFacts[];
+  pendingCounted: TicketFacts[];
 }
 
 /** What a report sums: the per-day series or not, which measures over the range, and which of now. */
@@ -109,7 +110,7 @@ async function storedSums(db: Knex, measure: TotalMeasure | NowMeasure, months: 
   const rows = (await db('report_counts')
     .where('measure', measure)
     .where((periods) => {
-      if (isNow(measure)) periods.where({ grain: 'n', period: NOW_PERIOD });
+      if (isNow(measure)) return void periods.where({ grain: 'n', period: NOW_PERIOD });
       if (months) periods.orWhere((q) => q.where('grain', 'm').where('period', '>=', months.start).where('period', '<', months.end));
       for (const part of days) periods.orWhere((q) => q.where('grain', 'd').where('period', '>=', part.start).where('period', '<', part.end));
     })
@@ -158,14 +159,17 @@ async function pendingCorrection(db: Knex, range: ReportRange, interior: Span | 
   const pending = ((await db('report_pending').orderBy('case_id').pluck('case_id')) as unknown[]).map(Number);
   const where = { series: span(range.start.getTime(), range.end.getTime()), totals: interior ? [interior] : [], now: true };
   const tickets: TicketFacts[] = [];
+  const counted: TicketFacts[] = [];
+  const assigned = (facts: TicketFacts) => !facts.archived && facts.assignee_id !== null;
   for (let i = 0; i < pending.length; i += PENDING_CHUNK) {
     const ids = pending.slice(i, i + PENDING_CHUNK);
     const [before, after] = await Promise.all([countedFacts(db, ids), currentFacts(db('cases').whereIn('id', ids))]);
     addFacts(counts, before, -1, range.timeZone, where);
     addFacts(counts, after, 1, range.timeZone, where);
-    tickets.push(...after.filter((facts) => !facts.archived && facts.assignee_id !== null));
+    tickets.push(...after.filter(assigned));
+    counted.push(...before.filter(assigned));
   }
-  return { counts, pending: new Set(pending), tickets };
+  return { counts, pending: new Set(pending), tickets, counted };
 }
 
 /** Values of a key with its clock states read at `now`, summed again where states now agree. */
@@ -210,5 +214,6 @@ export async function readRollups(db: Knex, range: ReportRange, now: Date, wante
     edgeTickets,
     pending: correction.pending,
     pendingTickets: correction.tickets,
+    pendingCounted: correction.counted,
   };
 }
