@@ -40,6 +40,8 @@ export async function up(knex: Knex): Promise<void> {
     // 'none', 'met', 'breached', 'running', or 'due <time>': running until then, breached after.
     t.string('first_response_state', 40).notNullable();
     t.string('resolution_state', 40).notNullable();
+    // 'warned', 'no', or 'at <time>': warned from then on (the dashboard's "at risk").
+    t.string('warning_state', 40).notNullable();
     // The agents report's medians read one bucket of one agent's durations (src/reports/rollups/medians.ts).
     t.integer('first_response_bucket').nullable();
     t.integer('resolution_bucket').nullable();

@@ -395,10 +395,14 @@ describe('rollups after a change', () => {
   it('turns a running clock breached when its deadline passes, with nothing written', async () => {
     await countPendingTickets(app.db);
     const breached = async () => (await get<{ totals: { first_response: { breached: number } } }>(admin, `/admin/reports/sla?${range}`)).totals.first_response.breached;
+    const risk = async () => (await get<{ sla: { breached: number; at_risk: number } }>(admin, `/admin/dashboard?${CPH}`)).sla;
     const before = await breached();
-    // E's first response (urgent, target 2 h from 08:15) is due at 10:15.
+    // C and the CSV test's ticket of 03-10 are breached; E is at risk.
+    expect(await risk()).toEqual({ breached: 2, at_risk: 1 });
+    // E's first response (urgent, target 2 h from 08:15) is due at 10:15: at risk until then.
     at('2026-03-30T10:16:00Z');
     expect(await breached()).toBe(before + 1);
+    expect(await risk()).toEqual({ breached: 3, at_risk: 0 });
   });
 
   it('counts a change the moment it commits, and the same once the job has counted it', async () => {

@@ -13,15 +13,17 @@ export const SERIES_MEASURES = ['created', 'resolved'] as const;
 export const TOTAL_MEASURES = [
   'volume.created', 'volume.resolved', 'sla.created', 'agents.created', 'agents.resolved', 'agents.first_response', 'agents.resolution',
 ] as const;
-/** Counts of the desk as it is now, in no period: an agent's open tickets. */
-export const NOW_MEASURES = ['agents.open'] as const;
+/** Counts of the desk as it is now, in no period: an agent's open tickets; the open tickets by breakdown and SLA state. */
+export const NOW_MEASURES = ['agents.open', 'desk.open'] as const;
 export type SeriesMeasure = (typeof SERIES_MEASURES)[number];
 export type NowMeasure = (typeof NOW_MEASURES)[number];
 export type TotalMeasure = (typeof TOTAL_MEASURES)[number];
 export type Measure = SeriesMeasure | TotalMeasure | NowMeasure;
 
 /** Where in a total measure's key its clock states are, to be read at the time of asking. */
-export const STATE_POSITIONS: Partial<Record<TotalMeasure, number[]>> = { 'sla.created': [1, 2], 'agents.created': [1, 2] };
+export const STATE_POSITIONS: Partial<Record<TotalMeasure | NowMeasure, number[]>> = { 'sla.created': [1, 2], 'agents.created': [1, 2], 'desk.open': [4, 5] };
+/** Where in a measure's key its warning is, read at the time of asking too. */
+export const WARNING_POSITIONS: Partial<Record<NowMeasure, number>> = { 'desk.open': 6 };
 
 export type Grain = 'q' | 'h' | 'd' | 'm' | 'n';
 
@@ -72,7 +74,10 @@ export function contributions(facts: TicketFacts): Contribution[] {
     { measure: 'sla.created', at: created_at, key: key(priority, ...states) },
   ];
   if (assignee_id !== null) found.push({ measure: 'agents.created', at: created_at, key: key(assignee_id, ...states) });
-  if (assignee_id !== null && (OPEN_STATUSES as readonly string[]).includes(status)) found.push({ measure: 'agents.open', at: NOW_PERIOD, key: key(assignee_id) });
+  if ((OPEN_STATUSES as readonly string[]).includes(status)) {
+    found.push({ measure: 'desk.open', at: NOW_PERIOD, key: key(status, priority, category, assignee_id === null, ...states, facts.warning_state) });
+    if (assignee_id !== null) found.push({ measure: 'agents.open', at: NOW_PERIOD, key: key(assignee_id) });
+  }
   for (const metric of ['first_response', 'resolution'] as const) {
     const bucket = durationBucket(facts, metric);
     if (bucket !== null) found.push({ measure: `agents.${metric}`, at: durationEnd(facts, metric)!, key: key(assignee_id, bucket) });

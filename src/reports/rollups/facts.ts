@@ -22,10 +22,13 @@ export interface TicketFacts {
   assignee_id: number | null;
   first_response_state: string;
   resolution_state: string;
+  /** Whether a running clock is past the point the `sla` job warns at: 'warned', 'no', or `at <time>`: from then on. */
+  warning_state: string;
 }
 
 const CLOCK_COLUMNS = [
   'finished_at', 'sla_paused_at', 'first_response_due_at', 'first_response_breached_at', 'resolution_due_at', 'resolution_breached_at',
+  'first_response_warned_at', 'first_response_check_at', 'resolution_warned_at', 'resolution_check_at',
 ] as const;
 const FACT_COLUMNS = ['archived', 'created_at', 'resolved_at', 'first_response_at', 'status', 'category', 'priority', 'source', 'assignee_id'] as const;
 
@@ -43,6 +46,27 @@ function clockState(row: TicketRow, metric: SlaMetric): string {
   if (until === null) return `${DUE}${due}`;
   return until > due ? 'breached' : stopped !== null ? 'met' : 'running';
 }
+
+const AT = 'at ';
+
+/**
+ * The dashboard's warning, as its SQL tells it (src/reports/dashboard.ts): a clock that still runs
+ * (first response not given; resolution not paused) was warned, or its check time has come.
+ * The check time is kept, so the state turns by the clock alone; the `sla` job's warning, which
+ * writes no mark, only records what that check time already says.
+ */
+function warningState(row: TicketRow): string {
+  const times: string[] = [];
+  for (const [running, metric] of [[row.first_response_at === null, 'first_response'], [row.sla_paused_at === null, 'resolution']] as const) {
+    if (!running) continue;
+    if (row[`${metric}_warned_at`] !== null) return 'warned';
+    if (row[`${metric}_check_at`] !== null) times.push(row[`${metric}_check_at`] as string);
+  }
+  return times.length === 0 ? 'no' : `${AT}${times.sort()[0]}`;
+}
+
+/** A stored warning as it stands at `now`: whether the ticket counts as warned. */
+export const warnedAt = (state: string, now: Date): boolean => state === 'warned' || (state.startsWith(AT) && state.slice(AT.length) <= toDbTime(now));
 
 /** A stored state as it stands at `now`. */
 export function stateAt(state: string, now: Date): ClockState {
@@ -65,6 +89,7 @@ function factsOf(row: TicketRow): TicketFacts {
     assignee_id: row.assignee_id === null ? null : Number(row.assignee_id),
     first_response_state,
     resolution_state,
+    warning_state: warningState(row),
   };
 }
 
@@ -79,6 +104,6 @@ export async function countedFacts(db: Knex | Knex.Transaction, caseIds: readonl
   if (caseIds.length === 0) return [];
   const rows = (await db('report_tickets')
     .whereIn('case_id', caseIds)
-    .select('case_id', ...FACT_COLUMNS, 'first_response_state', 'resolution_state')) as Array<TicketFacts & { archived: unknown; assignee_id: unknown; case_id: unknown }>;
+    .select('case_id', ...FACT_COLUMNS, 'first_response_state', 'resolution_state', 'warning_state')) as Array<TicketFacts & { archived: unknown; assignee_id: unknown; case_id: unknown }>;
   return rows.map((row) => ({ ...row, case_id: Number(row.case_id), archived: Boolean(row.archived), assignee_id: row.assignee_id === null ? null : Number(row.assignee_id) }));
 }

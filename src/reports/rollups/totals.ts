@@ -4,10 +4,10 @@ import type { ReportRange } from '../range.js';
 import { localDate } from '../sql.js';
 import { localDate as localDateOf } from '../time-zone.js';
 import {
-  contributions, HOUR_MS, isNow, isSeries, NOW_MEASURES, NOW_PERIOD, SERIES_MEASURES, STATE_POSITIONS, TOTAL_MEASURES,
+  contributions, HOUR_MS, isNow, isSeries, NOW_MEASURES, NOW_PERIOD, SERIES_MEASURES, STATE_POSITIONS, TOTAL_MEASURES, WARNING_POSITIONS,
   type Measure, type NowMeasure, type SeriesMeasure, type TotalMeasure,
 } from './counts.js';
-import { countedFacts, currentFacts, stateAt, type TicketFacts } from './facts.js';
+import { countedFacts, currentFacts, stateAt, warnedAt, type TicketFacts } from './facts.js';
 
 /** Pending tickets read per round. */
 const PENDING_CHUNK = 1000;
@@ -174,12 +174,14 @@ async function pendingCorrection(db: Knex, range: ReportRange, interior: Span | 
 
 /** Values of a key with its clock states read at `now`, summed again where states now agree. */
 function settle(measure: TotalMeasure | NowMeasure, sums: Sums, now: Date): Tally[] {
-  const positions = STATE_POSITIONS[measure as TotalMeasure] ?? [];
+  const positions = STATE_POSITIONS[measure] ?? [];
+  const warning = WARNING_POSITIONS[measure as NowMeasure];
   const settled = new Map<string, Tally>();
   for (const [key, n] of sums) {
     if (n === 0) continue;
     const values = JSON.parse(key) as unknown[];
     for (const position of positions) values[position] = stateAt(values[position] as string, now);
+    if (warning !== undefined) values[warning] = warnedAt(values[warning] as string, now);
     const id = JSON.stringify(values);
     const tally = settled.get(id) ?? { values, n: 0 };
     tally.n += n;
