@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { dbTimeMs } from '../../db/time.js';
-import { durationBucket, durationEnd, durationSeconds, type DurationMetric } from './counts.js';
 import { secondsBetween } from '../sql.js';
+import { durationBucket, durationEnd, durationSeconds, type DurationMetric } from './counts.js';
 import type { TicketFacts } from './facts.js';
 import { within, type RolledUp } from './totals.js';
 
