@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { isMysql } from '../../db/dialect.js';
 import { clearMarks, markCases, readMarks, type Mark } from '../../db/marks.js';
-import { withTransaction } from '../../db/transaction.js';
+import { forUpdate, withTransaction } from '../../db/transaction.js';
 import { raiseVersion } from './consistent.js';
 import { addCounts, durationBucket, type CountRow } from './counts.js';
 import { countedFacts, currentFacts } from './facts.js';
@@ -32,16 +32,19 @@ async function addToCounts(trx: Knex.Transaction, rows: readonly CountRow[]): Pr
 
 /**
  * Counts the marked tickets anew: takes out what each added last time, adds what it adds now,
- * and keeps what it added. Only one instance runs it at a time (the job's lease): two at once
- * would both take out the same old facts.
+ * and keeps what it added. The marks are locked first and the last counted facts read after,
+ * so two runs at once (a scheduled one and `worker run-once reports`) take turns instead of
+ * both taking out the same old facts; a mark another run cleared meanwhile is skipped.
  */
 export async function countMarked(db: Knex, marks: readonly Mark[]): Promise<void> {
-  const caseIds = marks.map((mark) => mark.case_id);
-  const [before, after] = await Promise.all([countedFacts(db, caseIds), currentFacts(db('cases').whereIn('id', caseIds))]);
-  const deltas = new Map<string, CountRow>();
-  for (const facts of before) addCounts(deltas, facts, -1);
-  for (const facts of after) addCounts(deltas, facts, 1);
   await withTransaction(db, async (trx) => {
+    const held = (await forUpdate(trx, trx('report_pending').whereIn('case_id', marks.map((mark) => mark.case_id)).select('case_id'))) as Array<{ case_id: unknown }>;
+    const caseIds = held.map((row) => Number(row.case_id));
+    if (caseIds.length === 0) return;
+    const [before, after] = await Promise.all([countedFacts(trx, caseIds), currentFacts(trx('cases').whereIn('id', caseIds))]);
+    const deltas = new Map<string, CountRow>();
+    for (const facts of before) addCounts(deltas, facts, -1);
+    for (const facts of after) addCounts(deltas, facts, 1);
     await addToCounts(trx, [...deltas.values()].filter((row) => row.n !== 0));
     await trx('report_tickets').whereIn('case_id', caseIds).delete();
     const rows = after.map((facts) => ({ ...facts, first_response_bucket: durationBucket(facts, 'first_response'), resolution_bucket: durationBucket(facts, 'resolution') }));
