@@ -36,3 +36,24 @@ export async function clearMarks(trx: Knex.Transaction, table: MarkTable, marks:
     .whereIn(['case_id', 'changes'], marks.map((mark) => [mark.case_id, mark.changes]))
     .delete();
 }
+
+/**
+ * A job's run over marks: takes the first `batch` marks, hands them to `handle` (which clears
+ * those it dealt with), and goes on until none is left or `untilMs` passes.
+ */
+export async function workThroughMarks(
+  db: Knex,
+  table: MarkTable,
+  batch: number,
+  untilMs: number,
+  handle: (marks: Mark[]) => Promise<void>,
+): Promise<{ done: number; pending: boolean }> {
+  let done = 0;
+  while (Date.now() < untilMs) {
+    const marks = await readMarks(db, table, batch);
+    if (marks.length === 0) return { done, pending: false };
+    await handle(marks);
+    done += marks.length;
+  }
+  return { done, pending: true };
+}

@@ -65,6 +65,7 @@ export async function dashboard(db: Knex, timeZone: string): Promise<Dashboard> 
   const month = rangeOf(timeZone, addDays(today, -29), today);
   const todayStart = new Date(startOfDay(timeZone, today));
   const [rolled, created, resolved, firstResponse, resolution] = await Promise.all([
+    // A count of now: the range (any will do) bounds only series and totals, and none is asked.
     readConsistently(db, (reader) => readRollups(reader, week, at, { series: false, totals: [], now: ['desk.open'] })),
     todayAndWeek(db, 'created_at', todayStart, week),
     todayAndWeek(db, 'resolved_at', todayStart, week),

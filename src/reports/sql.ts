@@ -44,12 +44,9 @@ export function happenedIn(db: Knex, column: string, span: Span): Knex.QueryBuil
   return db('cases').where('archived', false).where(column, '>=', toDbTime(span.start)).where(column, '<', toDbTime(span.end));
 }
 
-/**
- * Seconds from creation to the time in `column`, per `group` (an expression: `assignee_id`, or
- * one group `'all'`), for tickets whose `column` time falls in the span: the rows `medians` reads.
- */
-export function durations(db: Knex, column: 'first_response_at' | 'resolved_at', span: Span, group = "'all'"): Knex.QueryBuilder {
-  return happenedIn(db, column, span).select(db.raw(`${group} AS grp`), db.raw(`${secondsBetween(db, 'created_at', column)} AS value`));
+/** Seconds from creation to the time in `column`, for tickets whose `column` time falls in the span: the rows `medians` reads, as one group. */
+export function durations(db: Knex, column: 'first_response_at' | 'resolved_at', span: Span): Knex.QueryBuilder {
+  return happenedIn(db, column, span).select(db.raw("'all' AS grp"), db.raw(`${secondsBetween(db, 'created_at', column)} AS value`));
 }
 
 /**

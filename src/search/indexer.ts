@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { clearMarks, readMarks as readMarksOf, type Mark } from '../db/marks.js';
+import { clearMarks, readMarks as readMarksOf, workThroughMarks, type Mark } from '../db/marks.js';
 import { withTransaction } from '../db/transaction.js';
 import { ticketWords } from './ticket-words.js';
 
@@ -28,12 +28,6 @@ export async function indexMarked(db: Knex, marks: readonly Mark[]): Promise<voi
  * again next time.
  */
 export async function indexPendingTickets(db: Knex, untilMs = Number.POSITIVE_INFINITY): Promise<{ indexed: number; pending: boolean }> {
-  let indexed = 0;
-  while (Date.now() < untilMs) {
-    const marks = await readMarks(db);
-    if (marks.length === 0) return { indexed, pending: false };
-    await indexMarked(db, marks);
-    indexed += marks.length;
-  }
-  return { indexed, pending: true };
+  const { done, pending } = await workThroughMarks(db, 'search_pending', BATCH, untilMs, (marks) => indexMarked(db, marks));
+  return { indexed: done, pending };
 }

@@ -50,8 +50,8 @@ function clockState(row: TicketRow, metric: SlaMetric): string {
 const AT = 'at ';
 
 /**
- * The dashboard's warning, as its SQL tells it (src/reports/dashboard.ts): a clock that still runs
- * (first response not given; resolution not paused) was warned, or its check time has come.
+ * The dashboard's warning ("at risk"): a clock that still runs (first response not given;
+ * resolution not paused) was warned by the `sla` job, or its check time has come.
  * The check time is kept, so the state turns by the clock alone; the `sla` job's warning, which
  * writes no mark, only records what that check time already says.
  */

@@ -54,7 +54,8 @@ export async function rolledMedians(db: Knex, rolled: RolledUp, metric: Duration
     const bucket = durationBucket(facts, metric);
     if (bucket === null) continue;
     const pair = pairOf(facts.assignee_id!, bucket);
-    liveValues.set(pair, [...(liveValues.get(pair) ?? []), durationSeconds(facts, metric)]);
+    if (!liveValues.has(pair)) liveValues.set(pair, []);
+    liveValues.get(pair)!.push(durationSeconds(facts, metric));
   }
   // A bucket that holds a changed ticket's counted duration must leave that row out: read whole.
   const touched = new Set(liveValues.keys());
@@ -63,7 +64,10 @@ export async function rolledMedians(db: Knex, rolled: RolledUp, metric: Duration
     if (bucket !== null) touched.add(pairOf(facts.assignee_id!, bucket));
   }
   const values = new Map<number, number[]>();
-  const found = (assignee: number, value: number) => values.set(assignee, [...(values.get(assignee) ?? []), value]);
+  const found = (assignee: number, value: number) => {
+    if (!values.has(assignee)) values.set(assignee, []);
+    values.get(assignee)!.push(value);
+  };
   const [picked, merged] = await Promise.all([
     storedAtPositions(db, rolled, metric, wanted.filter((w) => !touched.has(pairOf(w.assignee, w.bucket)))),
     mergedBuckets(db, rolled, metric, wanted.filter((w) => touched.has(pairOf(w.assignee, w.bucket))), liveValues),

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isMysql } from '../../db/dialect.js';
-import { clearMarks, markCases, readMarks, type Mark } from '../../db/marks.js';
+import { clearMarks, markCases, workThroughMarks, type Mark } from '../../db/marks.js';
 import { forUpdate, withTransaction } from '../../db/transaction.js';
 import { raiseVersion } from './consistent.js';
 import { addCounts, durationBucket, type CountRow } from './counts.js';
@@ -59,12 +59,6 @@ export async function countMarked(db: Knex, marks: readonly Mark[]): Promise<voi
  * none is left or `untilMs` passes.
  */
 export async function countPendingTickets(db: Knex, untilMs = Number.POSITIVE_INFINITY): Promise<{ counted: number; pending: boolean }> {
-  let counted = 0;
-  while (Date.now() < untilMs) {
-    const marks = await readMarks(db, 'report_pending', BATCH);
-    if (marks.length === 0) return { counted, pending: false };
-    await countMarked(db, marks);
-    counted += marks.length;
-  }
-  return { counted, pending: true };
+  const { done, pending } = await workThroughMarks(db, 'report_pending', BATCH, untilMs, (marks) => countMarked(db, marks));
+  return { counted: done, pending };
 }

@@ -13,12 +13,13 @@ import { countedFacts, currentFacts, stateAt, warnedAt, type TicketFacts } from 
 const PENDING_CHUNK = 1000;
 const DAY_MS = 86_400_000;
 
-export interface Span {
+/** A span of stored times (UTC text, src/db/time.ts): from `start`, up to but not including `end`. */
+export interface StoredSpan {
   start: string;
   end: string;
 }
 
-export const within = (at: string, span: Span) => at >= span.start && at < span.end;
+export const within = (at: string, span: StoredSpan) => at >= span.start && at < span.end;
 
 const dayFloor = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 const monthFloor = (ms: number) => {
@@ -29,14 +30,14 @@ const nextMonth = (ms: number) => {
   const date = new Date(ms);
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
 };
-const span = (start: number, end: number): Span => ({ start: toDbTime(new Date(start)), end: toDbTime(new Date(end)) });
+const span = (start: number, end: number): StoredSpan => ({ start: toDbTime(new Date(start)), end: toDbTime(new Date(end)) });
 
 /**
  * How a range is read: the whole UTC months inside it from month rows, the other whole UTC days
  * from day rows, and the partial days at its ends (a local day is rarely a UTC day) from the
  * tickets themselves.
  */
-export function layout(range: ReportRange): { months: Span | null; days: Span[]; interior: Span | null; edges: Span[] } {
+export function layout(range: ReportRange): { months: StoredSpan | null; days: StoredSpan[]; interior: StoredSpan | null; edges: StoredSpan[] } {
   const start = range.start.getTime();
   const end = range.end.getTime();
   const firstDay = start === dayFloor(start) ? start : dayFloor(start) + DAY_MS;
@@ -62,9 +63,9 @@ export interface RolledUp {
   /** Per breakdown over the whole range, clock states as they stand now. */
   totals: Record<TotalMeasure | NowMeasure, Tally[]>;
   /** Whole UTC days of the range, counted in the stored rollups but for `pending` tickets. */
-  interior: Span | null;
+  interior: StoredSpan | null;
   /** The partial days at the range's ends, read from `edgeTickets`. */
-  edges: Span[];
+  edges: StoredSpan[];
   edgeTickets: TicketFacts[];
   /** Tickets changed since the job counted them, and their facts now and as counted (those with an assignee). */
   pending: Set<number>;
@@ -105,7 +106,7 @@ async function storedSeries(db: Knex, range: ReportRange, counts: Counts): Promi
 }
 
 /** One measure's stored counts per key, over whole months and days, or of now. */
-async function storedSums(db: Knex, measure: TotalMeasure | NowMeasure, months: Span | null, days: Span[], counts: Counts): Promise<void> {
+async function storedSums(db: Knex, measure: TotalMeasure | NowMeasure, months: StoredSpan | null, days: StoredSpan[], counts: Counts): Promise<void> {
   if (!isNow(measure) && !months && days.length === 0) return;
   const rows = (await db('report_counts')
     .where('measure', measure)
@@ -121,7 +122,7 @@ async function storedSums(db: Knex, measure: TotalMeasure | NowMeasure, months: 
 }
 
 /** Tickets with a counted time in one of the spans, as they are now. */
-async function ticketsIn(db: Knex, spans: Span[]): Promise<TicketFacts[]> {
+async function ticketsIn(db: Knex, spans: StoredSpan[]): Promise<TicketFacts[]> {
   const found = new Map<number, TicketFacts>();
   const reads = spans.flatMap((part) =>
     ['created_at', 'resolved_at', 'first_response_at'].map((column) =>
@@ -134,8 +135,8 @@ async function ticketsIn(db: Knex, spans: Span[]): Promise<TicketFacts[]> {
 
 /** Where the contributions `addFacts` adds must fall: series, totals; counts of now are added or not. */
 interface Where {
-  series: Span | null;
-  totals: Span[];
+  series: StoredSpan | null;
+  totals: StoredSpan[];
   now: boolean;
 }
 
@@ -154,7 +155,7 @@ function addFacts(counts: Counts, facts: TicketFacts[], sign: 1 | -1, timeZone: 
  * For every ticket changed since the job last counted it: what it adds now less what the
  * stored counts hold of it, within the range (series), its whole UTC days (totals), and now.
  */
-async function pendingCorrection(db: Knex, range: ReportRange, interior: Span | null) {
+async function pendingCorrection(db: Knex, range: ReportRange, interior: StoredSpan | null) {
   const counts = emptyCounts();
   const pending = ((await db('report_pending').orderBy('case_id').pluck('case_id')) as unknown[]).map(Number);
   const where = { series: span(range.start.getTime(), range.end.getTime()), totals: interior ? [interior] : [], now: true };
