@@ -12,6 +12,7 @@ import { createLogger } from '../src/logger.js';
 import type { Actor } from '../src/tickets/actor.js';
 import { listTickets } from '../src/tickets/list.js';
 import type { UserRole } from '../src/users/repository.js';
+import { cpuSpent, findDatabasePid, readCpu } from './cpu.js';
 import { mysqlTarget } from './database.js';
 import { startServer } from './servers.js';
 import { prepareBacklog } from './backlog.js';
@@ -23,6 +24,9 @@ const settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
   seconds: Number(process.env.BENCH_SECONDS ?? 10),
   reseed: process.env.BENCH_RESEED === '1',
+  profile: process.env.BENCH_PROFILE === '1',
+  /** Only the filters whose names contain this (case-insensitive), e.g. `BENCH_ONLY=status`. */
+  only: (process.env.BENCH_ONLY ?? '').toLowerCase(),
 };
 const JWT_SECRET = 'tickets-bench-secret-of-at-least-32-characters';
 
@@ -83,7 +87,9 @@ export async function runTicketsBench(): Promise<void> {
   console.log(`tickets bench: GET /api/v1/tickets over ${settings.tickets} tickets, ${settings.connections} connections, ${settings.seconds} s per filter`);
   const db = createDb({ database: mysqlTarget(settings.databaseUrl), dbPoolMax: 4 }, createLogger('warn'));
   await prepareBacklog(db, settings.databaseUrl, settings.tickets, settings.reseed);
-  const server = await startServer('casehub', 'src/main.js', 3903, { DATABASE_URL: settings.databaseUrl, LOG_LEVEL: 'warn', ROLE: 'api', JWT_SECRET });
+  const profileArgs = settings.profile ? ['--cpu-prof', '--cpu-prof-dir=bench-profiles'] : [];
+  const server = await startServer('casehub', 'src/main.js', 3903, { DATABASE_URL: settings.databaseUrl, LOG_LEVEL: 'warn', ROLE: 'api', JWT_SECRET }, profileArgs);
+  const pids = { server: server.pid, database: findDatabasePid() };
   try {
     const signer = createTokenSigner(JWT_SECRET);
     const admin = await actorByEmail(db, 'admin@bench.test');
@@ -91,20 +97,23 @@ export async function runTicketsBench(): Promise<void> {
     const tokens = { admin: await signer.signAccess({ sub: admin.uuid, role: 'admin' }), agent: await signer.signAccess({ sub: agent.uuid, role: 'agent' }) };
     const deep = (await (await fetch(`${server.url}/api/v1/tickets?offset=${Math.floor(settings.tickets / 2)}`, { headers: { authorization: `Bearer ${tokens.admin}` } })).json()) as { next_cursor: string };
 
-    console.log('\n| filter | req/s | p50 ms | p99 ms | target p99 | non-2xx | indexes used | tables read without an index |\n|---|---|---|---|---|---|---|---|');
+    console.log('\n| filter | req/s | p50 ms | p99 ms | target p99 | non-2xx | CPU µs/request | indexes used | tables read without an index |\n|---|---|---|---|---|---|---|---|---|');
     let allMet = true;
-    for (const scenario of scenarios(agent.uuid, deep.next_cursor)) {
+    for (const scenario of scenarios(agent.uuid, deep.next_cursor).filter((s) => s.name.toLowerCase().includes(settings.only))) {
       const path = `/api/v1/tickets?${new URLSearchParams(scenario.query)}`;
       const plan = await explain(db, scenario.as === 'admin' ? admin : agent, scenario.query);
       await measure(server.url, path, tokens[scenario.as], 2); // warm-up: JIT, buffer pool
+      const before = readCpu(pids);
       const result = await measure(server.url, path, tokens[scenario.as], settings.seconds);
+      const cpu = Object.entries(cpuSpent(before, readCpu(pids))).map(([who, ms]) => `${who} ${Math.round((ms * 1000) / Math.max(result.requests.total, 1))}`);
       const met = result.latency.p99 <= scenario.targetP99 && result.non2xx === 0 && result.errors === 0 && plan.scans.length === 0;
       allMet &&= met;
       console.log(
-        `| ${scenario.name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${scenario.targetP99} ${met ? 'met' : 'NOT met'} | ${result.non2xx + result.errors} | ${plan.keys.join(', ')} | ${plan.scans.join(', ') || 'none'} |`,
+        `| ${scenario.name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${scenario.targetP99} ${met ? 'met' : 'NOT met'} | ${result.non2xx + result.errors} | ${cpu.join(', ')} | ${plan.keys.join(', ')} | ${plan.scans.join(', ') || 'none'} |`,
       );
     }
-    console.log(`\ntargets: ${allMet ? 'all met' : 'NOT all met'}`);
+    const which = settings.only ? ` (only the filters matching "${settings.only}")` : '';
+    console.log(`\ntargets${which}: ${allMet ? 'all met' : 'NOT all met'}`);
   } finally {
     await server.stop();
     await db.destroy();

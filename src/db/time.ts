@@ -7,8 +7,14 @@ export function toDbTime(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** What toDbTime writes; such text becomes ISO 8601 by swapping two characters, no Date needed. */
+const STORED_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
+
 export function fromDbTime(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
+  // A list of tickets reads about ten times per ticket; parsing each into a Date was a twentieth
+  // of the server's time (docs/performance.md).
+  if (STORED_TIME.test(value)) return `${value.slice(0, 10)}T${value.slice(11)}Z`;
   return new Date(value.replace(' ', 'T') + 'Z').toISOString();
 }
 

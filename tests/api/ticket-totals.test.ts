@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setClock } from '../../src/time/clock.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { listTickets } from '../helpers/tickets.js';
 import { signIn, type SignedIn } from '../helpers/users.js';
@@ -7,22 +8,27 @@ let app: TestApp;
 let admin: SignedIn;
 const MANY = 1005;
 
-beforeAll(async () => {
-  app = await startTestApp();
-  admin = await signIn(app, 'admin');
-  // More tickets than the list counts: written straight to the table, the API would take minutes.
-  const rows = Array.from({ length: MANY }, (_, i) => ({
+/** `count` open tickets written straight to the table: through the API a thousand would take minutes. */
+async function insertTickets(count: number, fields: { category?: string; day: string }): Promise<void> {
+  const rows = Array.from({ length: count }, (_, i) => ({
     uuid: randomUUID(),
-    number: `TICK-20260101-${String(i + 1).padStart(4, '0')}`,
+    number: `TICK-${fields.day}-${String(i + 1).padStart(4, '0')}`,
     source: 'api',
     subject: `Bulk ticket ${i}`,
     status: 'open',
     priority: 'medium',
+    category: fields.category ?? null,
     archived: false,
     created_at: '2026-01-01 10:00:00.000',
     updated_at: '2026-01-01 10:00:00.000',
   }));
   for (let i = 0; i < rows.length; i += 200) await app.db('cases').insert(rows.slice(i, i + 200));
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  admin = await signIn(app, 'admin');
+  await insertTickets(MANY, { day: '20260101' });
 });
 
 afterAll(() => app.close());
@@ -42,5 +48,30 @@ describe('ticket list totals', () => {
     const next = await listTickets(app, admin, `?limit=5&cursor=${first.next_cursor}`);
     expect(next).toMatchObject({ total: 1000, total_exact: false, offset: 0 });
     expect(next.items.map((t) => t.id)).not.toContain(first.items[0]!.id);
+  });
+});
+
+// Last in this file: it adds tickets the totals above do not expect.
+describe('a total past the cap', () => {
+  afterEach(() => setClock(undefined));
+
+  it('is believed for ten seconds without counting again; a total under the cap is counted every time', async () => {
+    await insertTickets(1002, { category: 'feature_request', day: '20260102' });
+    const query = '?category=feature_request&limit=5';
+    expect(await listTickets(app, admin, query)).toMatchObject({ total: 1000, total_exact: false });
+
+    const archive = async (count: number) => {
+      const ids = await app.db('cases').where({ category: 'feature_request', archived: false }).limit(count).pluck('id');
+      await app.db('cases').whereIn('id', ids).update({ archived: true });
+    };
+    await archive(10);
+    const start = Date.now();
+    setClock(() => new Date(start + 9_000));
+    expect(await listTickets(app, admin, query)).toMatchObject({ total: 1000, total_exact: false });
+    setClock(() => new Date(start + 11_000));
+    expect(await listTickets(app, admin, query)).toMatchObject({ total: 992, total_exact: true });
+
+    await archive(1);
+    expect(await listTickets(app, admin, query)).toMatchObject({ total: 991, total_exact: true });
   });
 });
