@@ -8,7 +8,7 @@ import { archiveTicket, changeTicket, createTicket, type TicketChanges, type Tic
 import { assertMaySet } from '../tickets/fields.js';
 import { ticketHistory } from '../tickets/history.js';
 import { listTickets } from '../tickets/list.js';
-import { findVisibleTicket, tagsOf } from '../tickets/queries.js';
+import { findVisibleTicket } from '../tickets/queries.js';
 import { reclassifyTicket } from '../tickets/reclassify.js';
 import type { TicketServices } from '../tickets/services.js';
 import { ticketView } from '../tickets/view.js';
@@ -24,8 +24,7 @@ type UpdateBody = Omit<TicketChanges, 'assignee'> & { assignee_id?: string | nul
 const actorOf = (ctx: Context): Actor => ctx.state.user;
 
 async function viewOf(db: Knex, actor: Actor, ref: string) {
-  const row = await findVisibleTicket(db, actor, ref);
-  return ticketView(row, (await tagsOf(db, [row.id])).get(row.id) ?? []);
+  return ticketView(await findVisibleTicket(db, actor, ref));
 }
 
 function toChanges({ assignee_id, ...rest }: UpdateBody): TicketChanges {

@@ -7,7 +7,7 @@ import { validate } from '../validation.js';
 import { visibleTo, type Actor } from './actor.js';
 import { joinSearch, planSearch, probeSearch, type TicketSearch } from '../search/match.js';
 import { countToCap } from './capped-totals.js';
-import { tagsOf, ticketQuery } from './queries.js';
+import { ticketQuery } from './queries.js';
 import { ticketView, type TicketRow, type TicketView } from './view.js';
 
 export interface TicketListQuery {
@@ -171,10 +171,9 @@ export async function listTickets(
   const countLimit = offset + TOTAL_LIMIT;
   const [found, counted] = await Promise.all([rowsQuery as Promise<TicketRow[]>, countToCap(db, countQuery, countLimit + 1)]);
   const rows = found.slice(0, page.limit);
-  const tags = await tagsOf(db, rows.map((row) => Number(row.id)));
   const last = rows[rows.length - 1];
   return {
-    items: rows.map((row) => ticketView(row, tags.get(Number(row.id)) ?? [])),
+    items: rows.map((row) => ticketView(row)),
     total: Math.min(counted, countLimit),
     total_exact: counted <= countLimit,
     limit: page.limit,

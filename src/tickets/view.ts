@@ -14,9 +14,11 @@ export interface TicketRow extends CaseRow, SlaClocks {
   customer_uuid: string | null;
   customer_email: string | null;
   assignee_uuid: string | null;
+  /** JSON array text (src/tickets/queries.ts). */
+  tag_list: string | null;
 }
 
-export function ticketView(row: TicketRow, tags: readonly string[], now = clockNow()) {
+export function ticketView(row: TicketRow, now = clockNow()) {
   const sla = slaView(row, now);
   return {
     id: row.uuid,
@@ -30,7 +32,7 @@ export function ticketView(row: TicketRow, tags: readonly string[], now = clockN
     category_source: row.category_source,
     priority_source: row.priority_source,
     classification_confidence: row.classification_confidence === null ? null : roundConfidence(row.classification_confidence),
-    tags,
+    tags: row.tag_list ? (JSON.parse(row.tag_list) as string[]) : [],
     customer_id: row.customer_uuid,
     customer_email: row.customer_email,
     assignee_id: row.assignee_uuid,

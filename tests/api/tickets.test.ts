@@ -39,6 +39,16 @@ describe('opening a ticket', () => {
     expect(ticket.sla_breached).toEqual({ first_response: false, resolution: false });
   });
 
+  it('keeps tags of any characters, in their order, on the single read and in the list', async () => {
+    const tags = ['z-last-first', 'quote " and \\ backslash', 'ctl\u001f\u0001', 'line\nbreak', '😀 émoji', "it's", '[1,2]'];
+    const ticket = await openTicket(app, alice, { subject: 'Odd tags', tags });
+    expect(ticket.tags).toEqual(tags);
+    expect(((await (await call(app, alice, 'GET', `/tickets/${ticket.id}`)).json()) as Ticket).tags).toEqual(tags);
+    const listed = await listTickets(app, alice, `?tag=${encodeURIComponent('😀 émoji')}`);
+    expect(listed.items.map((t) => t.tags)).toEqual([tags]);
+    expect((await openTicket(app, alice, { subject: 'No tags' })).tags).toEqual([]);
+  });
+
   it('takes critical as urgent and defaults to medium', async () => {
     expect((await openTicket(app, alice, { priority: 'critical' })).priority).toBe('urgent');
     expect((await openTicket(app, alice)).priority).toBe('medium');
