@@ -19,6 +19,7 @@ import * as importExternalIds from './20261121_0017_import_external_ids.js';
 import * as reportIndexes from './20261121_0018_report_indexes.js';
 import * as searchWords from './20261122_0019_search_words.js';
 import * as reportRollups from './20261122_0020_report_rollups.js';
+import * as openWorkIndex from './20261122_0021_open_work_index.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -50,4 +51,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121_0018_report_indexes', reportIndexes],
   ['20261122_0019_search_words', searchWords],
   ['20261122_0020_report_rollups', reportRollups],
+  ['20261122_0021_open_work_index', openWorkIndex],
 ];
