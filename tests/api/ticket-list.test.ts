@@ -133,6 +133,24 @@ describe('pagination', () => {
     expect(seen).toEqual(ids(made));
   });
 
+  it('pages a status × priority list in creation order both ways, by offset and by cursor, across its pairs', async () => {
+    const query = 'status=open,assigned&priority=high,urgent,low';
+    const matching = made.filter((_, i) => i % 4 !== 1);
+    for (const [sort, expected] of [['-created_at', [...matching].reverse()], ['created_at', matching]] as const) {
+      const byOffset = await listTickets(app, admin, `?${query}&sort=${sort}&limit=4&offset=3`);
+      expect(ids(byOffset.items)).toEqual(ids(expected.slice(3, 7)));
+      expect(byOffset.total).toBe(expected.length);
+      const seen: string[] = [];
+      for (let cursor = ''; ; ) {
+        const page = await listTickets(app, admin, `?${query}&sort=${sort}&limit=5${cursor}`);
+        seen.push(...ids(page.items));
+        if (!page.next_cursor) break;
+        cursor = `&cursor=${page.next_cursor}`;
+      }
+      expect(seen).toEqual(ids(expected));
+    }
+  });
+
   it('refuses a cursor with an offset, a cursor from another sort, and a forged cursor', async () => {
     const first = await listTickets(app, admin, '?sort=created_at&limit=3');
     expect((await call(app, admin, 'GET', `/tickets?cursor=${first.next_cursor}&offset=3`)).status).toBe(400);
