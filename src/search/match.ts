@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { countUpTo } from '../db/count.js';
+import { ShortMemory } from '../db/short-memory.js';
 import { isStaff, visibleTo, type Actor } from '../tickets/actor.js';
 import { ticketWords } from './ticket-words.js';
 import { holdsAll, searchTerms } from './words.js';
@@ -56,10 +57,27 @@ export async function planSearch(db: Knex, q: string, actor: Actor): Promise<Tic
   return { terms, publicOnly, pendingMatches, common };
 }
 
-/** Whether even the rarest term has more than COMMON_TERM_ENTRIES entries (counted no further). */
+/**
+ * Whether a term is common, remembered for a minute: it only picks how a page is found (both
+ * ways find the same tickets), and counting up to COMMON_TERM_ENTRIES index entries cost about
+ * as much as the page itself.
+ */
+const commonTerms = new ShortMemory<boolean>(60_000);
+
+async function isCommonTerm(db: Knex, term: string, publicOnly: boolean): Promise<boolean> {
+  const key = `${publicOnly ? 'public' : 'all'} ${term}`;
+  let common = commonTerms.recall(db, key);
+  if (common === undefined) {
+    common = (await countUpTo(db, wordRange(db('search_words'), term, publicOnly), COMMON_TERM_ENTRIES + 1)) > COMMON_TERM_ENTRIES;
+    commonTerms.remember(db, key, common);
+  }
+  return common;
+}
+
+/** Whether even the rarest term has more than COMMON_TERM_ENTRIES entries. */
 async function isCommon(db: Knex, terms: string[], publicOnly: boolean): Promise<boolean> {
-  const counts = await Promise.all(terms.map((term) => countUpTo(db, wordRange(db('search_words'), term, publicOnly), COMMON_TERM_ENTRIES + 1)));
-  return Math.min(...counts) > COMMON_TERM_ENTRIES;
+  const common = await Promise.all(terms.map((term) => isCommonTerm(db, term, publicOnly)));
+  return common.every(Boolean);
 }
 
 /** Narrows a query on `search_words` to the words starting with `term`. */

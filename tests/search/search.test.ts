@@ -1,6 +1,7 @@
 import { indexMarked, indexPendingTickets, readMarks } from '../../src/search/indexer.js';
 import { joinSearch, planSearch, probeSearch } from '../../src/search/match.js';
 import { visibleTo, type Actor } from '../../src/tickets/actor.js';
+import { setClock } from '../../src/time/clock.js';
 import { errorBody } from '../helpers/json.js';
 import { caseBody, ingest, message, newIntegration, type TestIntegration } from '../helpers/ingest.js';
 import { call, listTickets, openTicket, withCast, type Cast, type Ticket } from '../helpers/tickets.js';
@@ -164,5 +165,31 @@ describe('q: searching tickets by their words', () => {
     // A word that starts another one asks nothing more: these are ten.
     const ten = words.replace(' eleven', ' te on');
     expect((await call(cast.app, cast.admin, 'GET', `/tickets?q=${encodeURIComponent(ten)}`)).status).toBe(200);
+  });
+
+  it('counts how common a term is once a minute, not on every search', async () => {
+    const { db } = cast.app;
+    const { user } = cast.admin;
+    const actor: Actor = { id: Number(user.id), uuid: user.uuid, role: user.role };
+    const counts: string[] = [];
+    const capture = (query: { sql: string }) => {
+      if (/count\(\*\)[\s\S]*from `search_words`/i.test(query.sql)) counts.push(query.sql);
+    };
+    db.on('query', capture);
+    try {
+      const start = Date.now();
+      await planSearch(db, 'wombat koala', actor);
+      expect(counts).toHaveLength(2);
+      setClock(() => new Date(start + 59_000));
+      await planSearch(db, 'koala wombat', actor);
+      await planSearch(db, 'wombat', actor);
+      expect(counts).toHaveLength(2);
+      setClock(() => new Date(start + 61_000));
+      await planSearch(db, 'wombat', actor);
+      expect(counts).toHaveLength(3);
+    } finally {
+      db.off('query', capture);
+      setClock(undefined);
+    }
   });
 });
