@@ -178,10 +178,15 @@ export async function listTickets(
     if (cursor) afterCursor(ids, sort, cursor);
     return ids.orderByRaw(order).limit(upTo);
   };
-  const combinations = statusPriorityPairs(filters, sort, search);
-  const pageIds = combinations
-    ? db.select('sort_value', 'id').from(db.unionAll(combinations.map((pair) => db.select('*').from(idsInOrder({ ...filters, ...pair }, page.offset + page.limit + 1).as('pair')))).as('pairs')).orderByRaw(`sort_value ${direction}, id ${direction}`).limit(page.limit + 1)
-    : idsInOrder(filters, page.limit + 1);
+  // Each status × priority pair read up to the page's end, and the pairs merged in order.
+  const merged = (parts: Knex.QueryBuilder[]) =>
+    db
+      .select('sort_value', 'id')
+      .from(db.unionAll(parts.map((part) => db.select('*').from(part.as('pair')))).as('pairs'))
+      .orderByRaw(`sort_value ${direction}, id ${direction}`)
+      .limit(page.limit + 1);
+  const pairs = statusPriorityPairs(filters, sort, search);
+  const pageIds = pairs ? merged(pairs.map((pair) => idsInOrder({ ...filters, ...pair }, page.offset + page.limit + 1))) : idsInOrder(filters, page.limit + 1);
   if (!cursor) pageIds.offset(page.offset);
   const rowsQuery = ticketQuery(db).join(pageIds.as('page'), 'page.id', 'cases.id').orderByRaw(`page.sort_value ${direction}, page.id ${direction}`);
   // With status or priority filters the count walks the page's index in the page's order:
