@@ -7,7 +7,7 @@ import { createLogger } from '../src/logger.js';
 import { countPendingTickets } from '../src/reports/rollups/roller.js';
 import { indexPendingTickets } from '../src/search/indexer.js';
 import { freshDatabase } from './database.js';
-import { cpuSpent, findDatabasePid, readCpu, type CpuReading } from './cpu.js';
+import { cpuSpent, findDatabasePid, microsPer, readCpu, type CpuReading } from './cpu.js';
 import { CASE_UID_PLACEHOLDER, makeTemplates } from './payloads.js';
 import { startServer, type Server } from './servers.js';
 
@@ -80,8 +80,9 @@ function load(server: Server, seconds: number, templates: string[], key: string)
 
 /** Microseconds of CPU per request for each process, over the given rounds. */
 function perRequest(rounds: Round[], requests: number): string {
-  const names = Object.keys(rounds[0]?.cpu ?? {});
-  return names.map((name) => `${name} ${Math.round((rounds.reduce((sum, r) => sum + (r.cpu[name] ?? 0), 0) * 1000) / requests)}`).join(', ');
+  const total: CpuReading = {};
+  for (const name of Object.keys(rounds[0]?.cpu ?? {})) total[name] = rounds.reduce((sum, r) => sum + (r.cpu[name] ?? 0), 0);
+  return microsPer(total, requests);
 }
 
 function summarise(rounds: Round[], name: string) {
@@ -120,8 +121,7 @@ async function measureDeferredJobs(databasePid: number | undefined): Promise<voi
       const cases = await run();
       const seconds = (performance.now() - started) / 1000;
       const spent = cpuSpent(before, readCpu({ database: databasePid }));
-      const perCase = Object.entries(spent).map(([who, ms]) => `${who === 'load' ? 'job' : who} ${Math.round((ms * 1000) / Math.max(cases, 1))}`);
-      console.log(`${name} job afterwards: ${cases} cases in ${seconds.toFixed(1)} s, ${(cases / seconds).toFixed(0)} cases/s; CPU µs per case: ${perCase.join(', ')}`);
+      console.log(`${name} job afterwards: ${cases} cases in ${seconds.toFixed(1)} s, ${(cases / seconds).toFixed(0)} cases/s; CPU µs per case: ${microsPer(spent, cases, { load: 'job' })}`);
     }
   } finally {
     await db.destroy();

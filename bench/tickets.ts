@@ -12,7 +12,7 @@ import { createLogger } from '../src/logger.js';
 import type { Actor } from '../src/tickets/actor.js';
 import { listTickets } from '../src/tickets/list.js';
 import type { UserRole } from '../src/users/repository.js';
-import { cpuSpent, findDatabasePid, readCpu } from './cpu.js';
+import { cpuSpent, findDatabasePid, microsPer, readCpu } from './cpu.js';
 import { mysqlTarget } from './database.js';
 import { startServer } from './servers.js';
 import { prepareBacklog } from './backlog.js';
@@ -105,11 +105,11 @@ export async function runTicketsBench(): Promise<void> {
       await measure(server.url, path, tokens[scenario.as], 2); // warm-up: JIT, buffer pool
       const before = readCpu(pids);
       const result = await measure(server.url, path, tokens[scenario.as], settings.seconds);
-      const cpu = Object.entries(cpuSpent(before, readCpu(pids))).map(([who, ms]) => `${who} ${Math.round((ms * 1000) / Math.max(result.requests.total, 1))}`);
+      const cpu = microsPer(cpuSpent(before, readCpu(pids)), result.requests.total);
       const met = result.latency.p99 <= scenario.targetP99 && result.non2xx === 0 && result.errors === 0 && plan.scans.length === 0;
       allMet &&= met;
       console.log(
-        `| ${scenario.name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${scenario.targetP99} ${met ? 'met' : 'NOT met'} | ${result.non2xx + result.errors} | ${cpu.join(', ')} | ${plan.keys.join(', ')} | ${plan.scans.join(', ') || 'none'} |`,
+        `| ${scenario.name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${scenario.targetP99} ${met ? 'met' : 'NOT met'} | ${result.non2xx + result.errors} | ${cpu} | ${plan.keys.join(', ')} | ${plan.scans.join(', ') || 'none'} |`,
       );
     }
     const which = settings.only ? ` (only the filters matching "${settings.only}")` : '';
