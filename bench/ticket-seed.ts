@@ -108,14 +108,14 @@ export async function seedTickets(url: string, plan: SeedPlan, progress: (done: 
         const subject = words(6);
         const description = `${words(20)}.`;
         const texts: TicketText[] = [[subject, true], [description, true]];
+        const tagCount = 1 + Math.floor(random() * 3);
+        const chosen = [...new Set(Array.from({ length: tagCount }, () => TAGS[Math.floor(random() ** 2 * TAGS.length)]!))];
         cases.push([
           id, randomUUID(), `TICK-${day}-${String(serial).padStart(4, '0')}`, pick(['api', 'api', 'email-system', 'email-system', 'import']),
           subject, description, status, priority, pick(CATEGORIES), firstCustomerId + Math.floor(random() * plan.customers), assignee,
-          ...clocks, archived, toDbTime(created), clocks[3] ?? toDbTime(created),
+          ...clocks, archived, toDbTime(created), clocks[3] ?? toDbTime(created), JSON.stringify(chosen),
         ]);
-        const tagCount = 1 + Math.floor(random() * 3);
-        const chosen = new Set(Array.from({ length: tagCount }, () => TAGS[Math.floor(random() ** 2 * TAGS.length)]!));
-        [...chosen].forEach((tag, position) => tags.push([id, position, tag, tag, archived, toDbTime(created)]));
+        chosen.forEach((tag, position) => tags.push([id, position, tag, tag, archived, toDbTime(created)]));
         if (i % plan.messagesEvery === 0) {
           const count = 1 + Math.floor(random() * 4);
           for (let m = 0; m < count; m++) {
@@ -128,7 +128,7 @@ export async function seedTickets(url: string, plan: SeedPlan, progress: (done: 
         // What the search job would write for the ticket (src/search/indexer.ts).
         for (const [word, readable] of wordsOfTexts(texts)) searchWords.push([id, word, readable]);
       }
-      await insertRows(conn, 'cases', ['id', 'uuid', 'number', 'source', 'subject', 'description', 'status', 'priority', 'category', 'customer_id', 'assignee_id', ...CLOCK_COLUMNS, 'archived', 'created_at', 'updated_at'], cases);
+      await insertRows(conn, 'cases', ['id', 'uuid', 'number', 'source', 'subject', 'description', 'status', 'priority', 'category', 'customer_id', 'assignee_id', ...CLOCK_COLUMNS, 'archived', 'created_at', 'updated_at', 'tag_list'], cases);
       await insertRows(conn, 'case_tags', ['case_id', 'position', 'tag', 'tag_key', 'case_archived', 'case_created_at'], tags);
       await insertRows(conn, 'messages', ['id', 'case_id', 'uuid', 'direction', 'visibility', 'content', 'created_at', 'received_at'], messages);
       await insertRows(conn, 'search_words', ['case_id', 'word', 'public'], searchWords);

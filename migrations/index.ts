@@ -20,6 +20,7 @@ import * as reportIndexes from './20261121_0018_report_indexes.js';
 import * as searchWords from './20261122_0019_search_words.js';
 import * as reportRollups from './20261122_0020_report_rollups.js';
 import * as openWorkIndex from './20261122_0021_open_work_index.js';
+import * as caseTagList from './20261122_0022_case_tag_list.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -52,4 +53,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261122_0019_search_words', searchWords],
   ['20261122_0020_report_rollups', reportRollups],
   ['20261122_0021_open_work_index', openWorkIndex],
+  ['20261122_0022_case_tag_list', caseTagList],
 ];

@@ -10,7 +10,7 @@ import type { CaseInput, MessageInput } from './inputs.js';
 import type { CaseRow } from './repository.js';
 import { earliestOutbound, externalFields, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
 import { caseIdsByUuid, insertAll, numberCases } from './bulk.js';
-import { tagRows } from './tags.js';
+import { tagListText, tagRows } from './tags.js';
 import { markForSearch } from '../search/pending.js';
 import { priorityFromExternal, statusFromExternal } from './vocabulary.js';
 import { markForReports } from '../reports/rollups/roller.js';
@@ -40,6 +40,7 @@ function caseRow(item: NewCase, customerId: number | null, clocks: SlaColumns, s
     assignee_id: null,
     external_updated_at: input.updated.micros,
     extra_fields: json(input.extra),
+    tag_list: tagListText(input.tags),
     first_response_at: firstResponse ? toDbTime(firstResponse) : null,
     ...clocks,
     archived: false,

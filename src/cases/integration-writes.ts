@@ -14,7 +14,6 @@ import {
   insertHistory,
   insertMessages,
   loadCustomFields,
-  loadTags,
   replaceCustomFields,
   replaceTags,
   updateCase,
@@ -23,6 +22,7 @@ import {
   type StoredCase,
 } from './repository.js';
 import { earliestOutbound, externalFields, fromJson, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
+import { tagsOfRow } from './tags.js';
 import { priorityFromExternal, statusFromExternal } from './vocabulary.js';
 
 export type { IntegrationRef, WriteResult };
@@ -105,7 +105,7 @@ async function applyFields(
   if ('subject' in changes) history.push(historyEntry(row.id, integration, 'subject', row.subject, changes.subject!, nowText));
 
   let changed = Object.keys(changes).length > 0;
-  if (tags !== undefined && JSON.stringify(await loadTags(trx, row.id)) !== JSON.stringify(tags)) {
+  if (tags !== undefined && JSON.stringify(tagsOfRow(row)) !== JSON.stringify(tags)) {
     await replaceTags(trx, row, tags);
     changed = true;
   }

@@ -3,7 +3,7 @@ import { forUpdate } from '../db/transaction.js';
 import { changesSearchedText, markForSearch } from '../search/pending.js';
 import type { SlaClocks } from '../sla/clocks.js';
 import type { CustomField } from './custom-fields.js';
-import { tagRows, type TaggedTicket } from './tags.js';
+import { tagListText, tagRows, type TaggedTicket } from './tags.js';
 import { markForReports } from '../reports/rollups/roller.js';
 
 export interface CaseRow {
@@ -30,6 +30,8 @@ export interface CaseRow {
   assignee_id: number | null;
   external_updated_at: string | null;
   extra_fields: string | null;
+  /** The tags in order as JSON (src/cases/tags.ts). */
+  tag_list: string | null;
   first_response_at: string | null;
   first_response_due_at: string | null;
   resolution_due_at: string | null;
@@ -90,11 +92,9 @@ export async function updateCase(trx: Knex.Transaction, id: number, changes: Par
   await markForReports(trx, [id]);
 }
 
-export async function loadTags(db: Knex, caseId: number): Promise<string[]> {
-  return db('case_tags').where({ case_id: caseId }).orderBy('position').pluck('tag');
-}
-
+/** Sets a ticket's tags in both places they are kept: its row's list and the `case_tags` the tag filter reads. */
 export async function replaceTags(trx: Knex.Transaction, ticket: TaggedTicket, tags: readonly string[]): Promise<void> {
+  await trx('cases').where({ id: ticket.id }).update({ tag_list: tagListText(tags) });
   await trx('case_tags').where({ case_id: ticket.id }).delete();
   if (tags.length > 0) await trx('case_tags').insert(tagRows(ticket, tags));
 }

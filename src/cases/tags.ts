@@ -20,6 +20,19 @@ export function tagKey(tag: string): string {
   return tag.trim().toLowerCase();
 }
 
+/**
+ * The tags as the ticket's own row keeps them (`cases.tag_list`, written with `case_tags`): a
+ * JSON array in order, so a ticket is read with its tags in one row (migration 0022).
+ */
+export function tagListText(tags: readonly string[]): string {
+  return JSON.stringify(tags);
+}
+
+/** The tags a ticket row holds, in order. */
+export function tagsOfRow(row: { tag_list: string | null }): string[] {
+  return row.tag_list ? (JSON.parse(row.tag_list) as string[]) : [];
+}
+
 /** The ticket fields each tag row repeats, so a tag's list is read in order off one index. */
 export interface TaggedTicket {
   id: number;

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { markForSearch } from '../search/pending.js';
 import { caseIdsByUuid, insertAll, numberCases } from '../cases/bulk.js';
 import type { HistoryEntry } from '../cases/repository.js';
-import { normaliseTags, tagRows } from '../cases/tags.js';
+import { normaliseTags, tagListText, tagRows } from '../cases/tags.js';
 import type { Classifier } from '../classification/classifier.js';
 import { customersForSenders } from '../customers/match.js';
 import { isDuplicateKey } from '../db/errors.js';
@@ -189,6 +189,7 @@ class BatchWriter {
         external_id: t.external_id ?? null,
         subject: t.subject,
         description: t.description ?? null,
+        tag_list: tagListText(normaliseTags(t.tags)),
         status,
         ...columns,
         customer_id: (t.customer_email ? customers.get(t.customer_email) : undefined) ?? null,

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { fromDbTime } from '../db/time.js';
-import { findIntegrationCase, listCaseMessages, loadCustomFields, loadTags, type MessageRow } from '../cases/repository.js';
+import { findIntegrationCase, listCaseMessages, loadCustomFields, type MessageRow } from '../cases/repository.js';
+import { tagsOfRow } from '../cases/tags.js';
 import { fromJson as parsed } from '../cases/rows.js';
 import { microsToRfc3339 } from '../time/rfc3339.js';
 
@@ -27,8 +28,7 @@ function messageView(row: MessageRow) {
 export async function integrationCaseView(db: Knex, integrationId: number, caseUid: string) {
   const row = await findIntegrationCase(db, integrationId, caseUid);
   if (!row) return undefined;
-  const [tags, customFields, messages, assignee] = await Promise.all([
-    loadTags(db, row.id),
+  const [customFields, messages, assignee] = await Promise.all([
     loadCustomFields(db, row.id),
     listCaseMessages(db, row.id, 'public'),
     row.assignee_id === null ? undefined : (db('users').where({ id: row.assignee_id }).first('uuid') as Promise<{ uuid: string } | undefined>),
@@ -43,7 +43,7 @@ export async function integrationCaseView(db: Knex, integrationId: number, caseU
     inbox: row.inbox,
     status: row.external_status,
     priority: row.external_priority,
-    tags,
+    tags: tagsOfRow(row),
     customFields,
     messages: messages.map(messageView),
     id: row.uuid,

@@ -6,7 +6,8 @@ import { dbTimeMs, toDbTime } from '../db/time.js';
 import { forUpdate, withTransaction } from '../db/transaction.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { insertHistory, replaceTags, type HistoryEntry } from '../cases/repository.js';
-import { normaliseTags } from '../cases/tags.js';
+import { insertAll } from '../cases/bulk.js';
+import { normaliseTags, tagListText, tagRows, tagsOfRow } from '../cases/tags.js';
 import { allocateTicketNumbers } from '../cases/ticket-number.js';
 import type { Category, Priority, Status } from '../cases/vocabulary.js';
 import { clockChanges, newTicketClocks, type ClockEvent } from '../sla/clocks.js';
@@ -77,6 +78,7 @@ export async function createTicket(db: Knex, services: TicketServices, actor: Ac
     const policies = await loadSlaPolicies(trx);
     const customerId = await customerFor(trx, actor, body);
     const uuid = randomUUID();
+    const tags = normaliseTags(body.tags);
     const [caseId] = (await trx('cases').insert({
       uuid,
       source: 'api',
@@ -85,11 +87,12 @@ export async function createTicket(db: Knex, services: TicketServices, actor: Ac
       status: 'open',
       ...columns,
       customer_id: customerId,
+      tag_list: tagListText(tags),
       ...newTicketClocks(policies.get(columns.priority), now, 'open', null, now),
       created_at: nowText,
       updated_at: nowText,
     })) as [number];
-    await replaceTags(trx, { id: caseId, created_at: nowText, archived: false }, normaliseTags(body.tags));
+    await insertAll(trx, 'case_tags', tagRows({ id: caseId, created_at: nowText, archived: false }, tags));
     await insertHistory(trx, [userHistory(caseId, actor, 'created', null, 'open', nowText)]);
     await markForSearch(trx, [caseId]);
     await markForReports(trx, [caseId]);
@@ -180,7 +183,7 @@ export async function applyTicketChanges(trx: Knex.Transaction, services: Ticket
   }
   if (input.tags !== undefined) {
     const tags = normaliseTags(input.tags);
-    const current: string[] = await trx('case_tags').where({ case_id: row.id }).orderBy('position').pluck('tag');
+    const current = tagsOfRow(row);
     if (tags.join('\u0000') !== current.join('\u0000')) {
       await replaceTags(trx, row, tags);
       history.push(userHistory(row.id, actor, 'tags', current, tags, nowText));

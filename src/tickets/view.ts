@@ -1,5 +1,6 @@
 import { roundConfidence } from '../classification/confidence.js';
 import { fromDbTime } from '../db/time.js';
+import { tagsOfRow } from '../cases/tags.js';
 import type { CaseRow } from '../cases/repository.js';
 import type { SlaClocks } from '../sla/clocks.js';
 import { slaView } from '../sla/view.js';
@@ -14,8 +15,6 @@ export interface TicketRow extends CaseRow, SlaClocks {
   customer_uuid: string | null;
   customer_email: string | null;
   assignee_uuid: string | null;
-  /** JSON array text (src/tickets/queries.ts). */
-  tag_list: string | null;
 }
 
 export function ticketView(row: TicketRow, now = clockNow()) {
@@ -32,7 +31,7 @@ export function ticketView(row: TicketRow, now = clockNow()) {
     category_source: row.category_source,
     priority_source: row.priority_source,
     classification_confidence: row.classification_confidence === null ? null : roundConfidence(row.classification_confidence),
-    tags: row.tag_list ? (JSON.parse(row.tag_list) as string[]) : [],
+    tags: tagsOfRow(row),
     customer_id: row.customer_uuid,
     customer_email: row.customer_email,
     assignee_id: row.assignee_uuid,

@@ -3,6 +3,7 @@ import { migrations } from '../../migrations/index.js';
 import { createDb } from '../../src/db/connect.js';
 import { migrateLatest, pendingMigrations, rollbackAll } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
+import { tagsOfRow } from '../../src/cases/tags.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../helpers/database.js';
 import { dialect } from '../helpers/dialect.js';
 
@@ -121,6 +122,23 @@ describe('migrations', () => {
     for (const [, migration] of since) await migration.up(db);
     const row = (await db('case_tags').where({ case_id: id }).first('case_created_at', 'case_archived')) as { case_created_at: string; case_archived: number | boolean };
     expect({ createdAt: row.case_created_at, archived: Boolean(row.case_archived) }).toEqual({ createdAt: archivedAt, archived: true });
+  });
+
+  it("fill each ticket's own tag list, in order, for tickets already there", async () => {
+    const since = migrations.slice(migrations.findIndex(([name]) => name === '20261122_0022_case_tag_list'));
+    for (const [, migration] of [...since].reverse()) await migration.down(db);
+    const at = '2025-05-05 05:05:05.000';
+    for (const subject of ['tagged', 'untagged']) await db('cases').insert({ uuid: crypto.randomUUID(), source: 'test', subject, status: 'open', priority: 'low', created_at: at, updated_at: at });
+    const { id } = (await db('cases').where({ subject: 'tagged' }).first('id')) as { id: number };
+    // Out of position order on purpose, with characters JSON must escape.
+    const tags = ['Zeta "quoted"', 'back\\slash', 'ünïcode 🚀'];
+    await db('case_tags').insert(tags.map((tag, position) => ({ case_id: id, position, tag, tag_key: tag.toLowerCase() })).reverse());
+    for (const [, migration] of since) await migration.up(db);
+    const lists = (await db('cases').whereIn('subject', ['tagged', 'untagged']).orderBy('subject').select('subject', 'tag_list')) as Array<{ subject: string; tag_list: string | null }>;
+    expect(lists.map((row) => [row.subject, tagsOfRow(row)])).toEqual([
+      ['tagged', tags],
+      ['untagged', []],
+    ]);
   });
 
   it('go down completely and up again', async () => {
