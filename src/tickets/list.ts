@@ -185,10 +185,22 @@ export async function listTickets(
       .from(db.unionAll(parts.map((part) => db.select('*').from(part.as('pair')))).as('pairs'))
       .orderByRaw(`sort_value ${direction}, id ${direction}`)
       .limit(page.limit + 1);
-  const pairs = statusPriorityPairs(filters, sort, search);
-  const pageIds = pairs ? merged(pairs.map((pair) => idsInOrder({ ...filters, ...pair }, page.offset + page.limit + 1))) : idsInOrder(filters, page.limit + 1);
-  if (!cursor) pageIds.offset(page.offset);
-  const rowsQuery = ticketQuery(db).join(pageIds.as('page'), 'page.id', 'cases.id').orderByRaw(`page.sort_value ${direction}, page.id ${direction}`);
+  const deferred = () => {
+    const pairs = statusPriorityPairs(filters, sort, search);
+    const pageIds = pairs ? merged(pairs.map((pair) => idsInOrder({ ...filters, ...pair }, page.offset + page.limit + 1))) : idsInOrder(filters, page.limit + 1);
+    if (!cursor) pageIds.offset(page.offset);
+    return ticketQuery(db).join(pageIds.as('page'), 'page.id', 'cases.id').orderByRaw(`page.sort_value ${direction}, page.id ${direction}`);
+  };
+  // A tag's tickets come in order off the tag's own index, so nothing is sorted: each row is
+  // read whole as the walk reaches it, instead of once for its id and again through a derived
+  // table (a quarter of MariaDB's time for the page).
+  const whole = () => {
+    const rows = narrow(ticketQuery(db), true);
+    if (cursor) afterCursor(rows, sort, cursor);
+    rows.orderByRaw(order).limit(page.limit + 1);
+    return cursor ? rows : rows.offset(page.offset);
+  };
+  const rowsQuery = sort.sql.startsWith('case_tags.') ? whole() : deferred();
   // With status or priority filters the count walks the page's index in the page's order:
   // unordered, MariaDB (10.11) picked a wider report index and read every open ticket of it (1 s
   // for a status + priority count; 11 ms ordered). Elsewhere ordering made it sort the whole
