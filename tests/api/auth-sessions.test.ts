@@ -157,6 +157,21 @@ describe('access tokens: the attack set', () => {
     expect((await errorBody(response)).message).toBe('Token expired');
   });
 
+  it('refuses a token once it expires, also one it accepted before', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 1;
+    const token = await new SignJWT({ role: 'agent' }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuer('casehub').setIssuedAt().setExpirationTime(exp).sign(secret);
+    expect((await me(token)).status).toBe(200);
+    // Its good signature is remembered (src/auth/tokens.ts); its expiry is not.
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 20));
+    const response = await me(token);
+    expect(response.status).toBe(401);
+    expect((await errorBody(response)).message).toBe('Token expired');
+  });
+
+  it('refuses a token that never expires', async () => {
+    await refused(await new SignJWT({ role: 'agent' }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuer('casehub').setIssuedAt().sign(secret));
+  });
+
   it('refuses a tampered payload (role raised to admin) and a token signed with another secret', async () => {
     const [header, , signature] = valid.split('.');
     const payload = Buffer.from(JSON.stringify({ role: 'admin', sub, iss: 'casehub', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
