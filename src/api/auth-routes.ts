@@ -4,6 +4,7 @@ import { login, logout, refresh } from '../auth/sessions.js';
 import type { TokenSigner } from '../auth/tokens.js';
 import { createAccount, userView, type NewAccount } from '../users/accounts.js';
 import { findActiveUserById } from '../users/repository.js';
+import { UnauthorizedError } from '../errors.js';
 import { validate } from '../validation.js';
 import { authenticate } from './authenticate.js';
 
@@ -36,6 +37,9 @@ export function registerAuthRoutes(router: Router, db: Knex, signer: TokenSigner
   });
 
   router.get('/auth/me', authenticate(db, signer), async (ctx) => {
-    ctx.body = userView((await findActiveUserById(db, ctx.state.user.id))!);
+    // Read afresh: a user deactivated elsewhere a moment ago may still pass `authenticate` for reads.
+    const user = await findActiveUserById(db, ctx.state.user.id);
+    if (!user) throw new UnauthorizedError('Invalid token');
+    ctx.body = userView(user);
   });
 }

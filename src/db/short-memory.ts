@@ -22,6 +22,10 @@ export class ShortMemory<V> {
     return undefined;
   }
 
+  forget(db: Knex, key: string): void {
+    this.handles.get(db)?.delete(key);
+  }
+
   remember(db: Knex, key: string, value: V): void {
     let entries = this.handles.get(db);
     if (!entries) this.handles.set(db, (entries = new Map()));

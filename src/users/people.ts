@@ -7,6 +7,7 @@ import { toDbTime } from '../db/time.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Actor } from '../tickets/actor.js';
 import { userView, type UserView } from './accounts.js';
+import { forgetUser } from './active-users.js';
 import type { UserRole, UserRow } from './repository.js';
 
 export interface PersonFields {
@@ -48,6 +49,7 @@ export async function updatePerson(db: Knex, row: UserRow, fields: PersonFields)
   if (fields.phone !== undefined) changes.phone = fields.phone;
   try {
     await db('users').where({ id: row.id }).update(changes);
+    forgetUser(db, row.uuid);
   } catch (err) {
     if (isDuplicateKey(err)) throw new ConflictError('An account with this email already exists');
     throw err;
@@ -58,5 +60,6 @@ export async function updatePerson(db: Knex, row: UserRow, fields: PersonFields)
 /** Deleting a person deactivates them: their tickets and history keep their name, and they cannot log in. */
 export async function deactivatePerson(db: Knex, row: UserRow): Promise<void> {
   await db('users').where({ id: row.id }).update({ active: false, updated_at: toDbTime(new Date()) });
+  forgetUser(db, row.uuid);
   await db('refresh_tokens').where({ user_id: row.id }).whereNull('revoked_at').update({ revoked_at: toDbTime(new Date()) });
 }

@@ -1,5 +1,6 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { LOGIN_LIMITS } from '../../src/auth/throttle.js';
+import { setClock } from '../../src/time/clock.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { errorBody, jsonRequest } from '../helpers/json.js';
 import { signIn } from '../helpers/users.js';
@@ -186,6 +187,40 @@ describe('access tokens: the attack set', () => {
     const former = await signIn(app, 'agent');
     await app.db('users').where({ id: former.user.id }).update({ active: false });
     await refused(former.token);
+  });
+
+  it('cuts off a user deactivated through the API at once, even one who was just reading', async () => {
+    const admin = await signIn(app, 'admin');
+    const customer = await signIn(app, 'customer');
+    expect((await me(customer.token)).status).toBe(200);
+    const deleted = await app.request(`/api/v1/customers/${customer.user.uuid}`, { method: 'DELETE', headers: admin.auth });
+    expect(deleted.status).toBe(204);
+    await refused(customer.token);
+  });
+
+  it('cuts off a user deactivated elsewhere at once for writes, and within a second for reads', async () => {
+    // As another instance would: straight in the database, unseen by this process.
+    const deactivateElsewhere = (user: { id: number }) => app.db('users').where({ id: user.id }).update({ active: false });
+    const writer = await signIn(app, 'agent');
+    expect((await me(writer.token)).status).toBe(200);
+    await deactivateElsewhere(writer.user);
+    const write = await app.request('/api/v1/tickets', jsonRequest('POST', { subject: 'after deactivation' }, writer.auth));
+    expect(write.status).toBe(401);
+
+    const reader = await signIn(app, 'agent');
+    const tickets = () => app.request('/api/v1/tickets', { headers: reader.auth });
+    expect((await tickets()).status).toBe(200);
+    await deactivateElsewhere(reader.user);
+    // The user read a moment ago is still trusted for reading (src/users/active-users.ts) ...
+    expect((await tickets()).status).toBe(200);
+    const later = new Date(Date.now() + 1001);
+    setClock(() => later);
+    try {
+      // ... but for no more than a second.
+      expect((await tickets()).status).toBe(401);
+    } finally {
+      setClock(undefined);
+    }
   });
 });
 
