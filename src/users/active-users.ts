@@ -6,7 +6,7 @@ import { findActiveUserByUuid, type UserRow } from './repository.js';
  * How long a request that only reads may trust an active user another request read. Reading
  * the user was one statement of two for a page of tickets. A write always reads the user; a
  * change made through this process is seen at once, one made through another instance within
- * this time (docs/api.md, "Tokens").
+ * this time (docs/api.md, "Deactivation").
  */
 const TRUSTED_FOR_MS = 1000;
 const recentlyActive = new ShortMemory<UserRow>(TRUSTED_FOR_MS);
