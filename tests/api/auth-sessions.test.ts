@@ -207,6 +207,12 @@ describe('access tokens: the attack set', () => {
     const write = await app.request('/api/v1/tickets', jsonRequest('POST', { subject: 'after deactivation' }, writer.auth));
     expect(write.status).toBe(401);
 
+    // Reading oneself always reads the user, a remembered one too.
+    const self = await signIn(app, 'agent');
+    expect((await me(self.token)).status).toBe(200);
+    await deactivateElsewhere(self.user);
+    await refused(self.token);
+
     const reader = await signIn(app, 'agent');
     const tickets = () => app.request('/api/v1/tickets', { headers: reader.auth });
     expect((await tickets()).status).toBe(200);
