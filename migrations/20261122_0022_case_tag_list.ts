@@ -1,8 +1,11 @@
 import type { Knex } from 'knex';
 import { isMysql } from '../src/db/dialect.js';
 
-/** Tickets filled per statement on MySQL, so a large backlog is not one huge transaction. */
+/** Tickets filled per statement on MySQL, so no one statement gathers a whole backlog's tags. */
 const FILL_STEP = 20_000;
+
+/** Room for a ticket's tags as JSON (100 tags of 100 characters, each escaped as \uXXXX at worst); MySQL's default is 1,024 bytes. */
+const GROUP_CONCAT_MAX_LEN = 1 << 20;
 
 /**
  * Each ticket keeps its tags, in order, as a JSON array in its own row (`cases.tag_list`), so
@@ -20,16 +23,23 @@ export async function up(knex: Knex): Promise<void> {
     return;
   }
   const { last } = (await knex('case_tags').max({ last: 'case_id' }).first()) as { last: number | null };
-  for (let from = 0; last !== null && from <= Number(last); from += FILL_STEP) {
-    await knex.raw(
-      `UPDATE cases JOIN (
-         SELECT case_id, CONCAT('[', GROUP_CONCAT(JSON_QUOTE(tag) ORDER BY position SEPARATOR ','), ']') AS list
-         FROM case_tags WHERE case_id > ? AND case_id <= ? GROUP BY case_id
-       ) AS tagged ON tagged.case_id = cases.id
-       SET cases.tag_list = tagged.list`,
-      [from, from + FILL_STEP],
-    );
-  }
+  // One connection throughout, so the session's setting holds for every statement.
+  await knex.transaction(async (trx) => {
+    await trx.raw(`SET SESSION group_concat_max_len = ${GROUP_CONCAT_MAX_LEN}`);
+    for (let from = 0; last !== null && from <= Number(last); from += FILL_STEP) await fill(trx, from, from + FILL_STEP);
+  });
+}
+
+/** The tag lists of the tickets with ids in (from, to]. */
+async function fill(trx: Knex.Transaction, from: number, to: number): Promise<void> {
+  await trx.raw(
+    `UPDATE cases JOIN (
+       SELECT case_id, CONCAT('[', GROUP_CONCAT(JSON_QUOTE(tag) ORDER BY position SEPARATOR ','), ']') AS list
+       FROM case_tags WHERE case_id > ? AND case_id <= ? GROUP BY case_id
+     ) AS tagged ON tagged.case_id = cases.id
+     SET cases.tag_list = tagged.list`,
+    [from, to],
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

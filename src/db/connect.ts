@@ -10,9 +10,6 @@ type MysqlTarget = Extract<DatabaseTarget, { dialect: 'mysql' }>;
 const MYSQL_SQL_MODE =
   'STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
 
-/** Room for a ticket's tag list as JSON, built by migration 0022 (100 tags of 100 characters, each escaped as \uXXXX at worst). */
-const GROUP_CONCAT_MAX_LEN = 1 << 20;
-
 interface MysqlField {
   type: string;
   string(encoding?: string): string | null;
@@ -65,7 +62,7 @@ function createMysql(target: MysqlTarget, poolMax: number, logger: Logger): Knex
       min: 0,
       max: poolMax,
       afterCreate(conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
-        conn.query(`SET SESSION sql_mode = '${MYSQL_SQL_MODE}', time_zone = '+00:00', group_concat_max_len = ${GROUP_CONCAT_MAX_LEN}`, (err) => {
+        conn.query(`SET SESSION sql_mode = '${MYSQL_SQL_MODE}', time_zone = '+00:00'`, (err) => {
           if (err) return done(err, conn);
           // READ COMMITTED: at REPEATABLE READ, `SELECT … FOR UPDATE` of a row that does not exist
           // yet takes a gap lock, and requests creating neighbouring rows deadlock on each other's

@@ -173,6 +173,7 @@ class BatchWriter {
     const now = clockNow();
     const nowText = toDbTime(now);
     const tickets = batch.map((b) => b.ticket);
+    const tags = tickets.map((t) => normaliseTags(t.tags));
     const customers = await customersForSenders(
       trx,
       tickets.map((t) => (t.customer_email ? { name: t.customer_name ?? '', email: t.customer_email } : undefined)),
@@ -189,7 +190,7 @@ class BatchWriter {
         external_id: t.external_id ?? null,
         subject: t.subject,
         description: t.description ?? null,
-        tag_list: tagListText(normaliseTags(t.tags)),
+        tag_list: tagListText(tags[i]!),
         status,
         ...columns,
         customer_id: (t.customer_email ? customers.get(t.customer_email) : undefined) ?? null,
@@ -217,7 +218,7 @@ class BatchWriter {
       note: SOURCE,
       created_at: nowText,
     }));
-    await insertAll(trx, 'case_tags', rows.flatMap((row, i) => tagRows({ id: idOf(i), created_at: row.created_at, archived: false }, normaliseTags(tickets[i]!.tags))));
+    await insertAll(trx, 'case_tags', rows.flatMap((row, i) => tagRows({ id: idOf(i), created_at: row.created_at, archived: false }, tags[i]!)));
     await insertAll(trx, 'case_history', history);
     await this.classifier.log.record(
       trx,

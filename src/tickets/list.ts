@@ -173,11 +173,13 @@ export async function listTickets(
   const direction = sort.descending ? 'DESC' : 'ASC';
   const order = `${sort.sql} ${direction}, ${sort.idSql} ${direction}`;
   const cursor = filters.cursor ? decodeCursor(filters.cursor, sort) : undefined;
-  const idsInOrder = (only: TicketListQuery, upTo: number) => {
-    const ids = narrow(db('cases'), true, only).select(db.raw(`${sort.sql} AS sort_value, ${sort.idSql} AS id`));
-    if (cursor) afterCursor(ids, sort, cursor);
-    return ids.orderByRaw(order).limit(upTo);
+  // The list's rows (those of `only`) after the cursor, in order, up to `upTo`.
+  const inOrder = (query: Knex.QueryBuilder, only: TicketListQuery, upTo: number) => {
+    narrow(query, true, only);
+    if (cursor) afterCursor(query, sort, cursor);
+    return query.orderByRaw(order).limit(upTo);
   };
+  const idsInOrder = (only: TicketListQuery, upTo: number) => inOrder(db('cases').select(db.raw(`${sort.sql} AS sort_value, ${sort.idSql} AS id`)), only, upTo);
   // Each status × priority pair read up to the page's end, and the pairs merged in order.
   const merged = (parts: Knex.QueryBuilder[]) =>
     db
@@ -195,9 +197,7 @@ export async function listTickets(
   // read whole as the walk reaches it, instead of once for its id and again through a derived
   // table (a quarter of MariaDB's time for the page).
   const whole = () => {
-    const rows = narrow(ticketQuery(db), true);
-    if (cursor) afterCursor(rows, sort, cursor);
-    rows.orderByRaw(order).limit(page.limit + 1);
+    const rows = inOrder(ticketQuery(db), filters, page.limit + 1);
     return cursor ? rows : rows.offset(page.offset);
   };
   const rowsQuery = sort.sql.startsWith('case_tags.') ? whole() : deferred();
