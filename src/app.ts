@@ -12,6 +12,7 @@ import { opsRouter } from './http/ops-routes.js';
 import { apiRouter } from './api/router.js';
 import { ingestRouter } from './ingest/routes.js';
 import { CreationBatcher } from './ingest/creation-batcher.js';
+import type { BodyReader } from './ingest/body-readers.js';
 import type { TokenSigner } from './auth/tokens.js';
 import type { Registry } from 'prom-client';
 import { Notifier } from './mail/notifications.js';
@@ -22,10 +23,13 @@ export interface AppDeps {
   db: Knex;
   logger: Logger;
   signer: TokenSigner;
+  /** Reads ingest bodies; its threads live as long as the app (see src/ingest/body-readers.ts). */
+  bodies: BodyReader;
 }
 
 /** The whole HTTP surface as a Koa app that does not listen: main.ts listens, tests drive it. */
-export function createApp({ config, db, logger, signer }: AppDeps): Koa {
+export function createApp(deps: AppDeps): Koa {
+  const { config, db, logger } = deps;
   // Behind a load balancer, the client's address (login throttling, logs) is in X-Forwarded-For.
   const app = new Koa({ proxy: config.trustProxy });
   const metrics = createMetrics(db);
@@ -35,16 +39,16 @@ export function createApp({ config, db, logger, signer }: AppDeps): Koa {
   app.use(errorHandler());
   app.use(securityHeaders());
 
-  const router = buildRouter({ config, db, signer, logger }, metrics.registry);
+  const router = buildRouter(deps, metrics.registry);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
 }
 
 /** Every route of the app, in one router (also read by the test that keeps openapi.yaml true). */
-export function buildRouter({ config, db, signer, logger }: AppDeps, registry: Registry): Router {
+export function buildRouter({ config, db, signer, logger, bodies }: AppDeps, registry: Registry): Router {
   const classifier = new Classifier(config.classifyLogDir);
-  const ingest = { db, logger, classifier, batcher: new CreationBatcher(db, classifier, logger) };
+  const ingest = { db, logger, classifier, bodies, batcher: new CreationBatcher(db, classifier, logger) };
   const router = new Router();
   router.use(opsRouter(db, registry).routes());
   router.use(apiRouter({ config, db, signer, ingest, services: { notifier: new Notifier(config.publicUrl), classifier } }).routes());

@@ -24,6 +24,8 @@ export interface Config {
   readonly adminEmail: string;
   readonly adminPassword: string | undefined;
   readonly ingestLogDays: number;
+  /** Worker threads that parse, validate and strip ingest bodies; 0 does it on the event loop. */
+  readonly ingestThreads: number;
   readonly classifyLogDir: string | undefined;
   /** Read the client's address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
@@ -179,6 +181,7 @@ export function loadConfig(env: Env): Config {
     adminEmail: read(env, 'ADMIN_EMAIL', 'admin@casehub.local', (raw) => (EMAIL.test(raw) ? raw.toLowerCase() : undefined), 'an email address'),
     adminPassword,
     ingestLogDays: read(env, 'INGEST_LOG_DAYS', 30, integerIn(1, 3650), 'an integer from 1 to 3650 (days)'),
+    ingestThreads: read(env, 'INGEST_THREADS', 1, integerIn(0, 64), 'an integer from 0 to 64'),
     classifyLogDir: read<string | undefined>(env, 'CLASSIFY_LOG_DIR', undefined, (raw) => raw, 'a directory path'),
     trustProxy: read(env, 'TRUST_PROXY', false, boolean, 'true or false'),
     jwtSecret: read<string | undefined>(env, 'JWT_SECRET', undefined, (raw) => (raw.length >= 32 ? raw : undefined), 'at least 32 characters'),

@@ -1,5 +1,6 @@
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
+import { createBodyReader } from './ingest/body-readers.js';
 import { closeGracefully, createServer, listen } from './http/server.js';
 import { describeDatabase, loadConfigOrExit, openDatabase, tokenSigner } from './startup.js';
 import { ensureAdmin } from './users/bootstrap-admin.js';
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const server = config.role === 'worker' ? undefined : createServer(createApp({ config, db, logger, signer: await tokenSigner(db, config) }));
+  const bodies = createBodyReader(config.ingestThreads, logger);
+  const server = config.role === 'worker' ? undefined : createServer(createApp({ config, db, logger, signer: await tokenSigner(db, config), bodies }));
   const workers = config.role === 'api' ? undefined : startWorkers(db, config, logger);
 
   let stopping = false;
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     await workers?.stop();
     if (server) await closeGracefully(server, SHUTDOWN_GRACE_MS);
+    await bodies.close();
     await db.destroy();
     logger.info('stopped');
     logger.flush();

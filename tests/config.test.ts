@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 5 * 1024 * 1024,
       logLevel: 'info',
       ingestLogDays: 30,
+      ingestThreads: 1,
       adminEmail: 'admin@casehub.local',
       adminPassword: undefined,
     });
@@ -54,6 +55,8 @@ describe('loadConfig', () => {
     ['ADMIN_EMAIL', 'not-an-address', 'an email address'],
     ['ADMIN_PASSWORD', 'short', 'at least 12 characters'],
     ['INGEST_LOG_DAYS', '0', 'an integer from 1 to 3650'],
+    ['INGEST_THREADS', 'two', 'an integer from 0 to 64'],
+    ['INGEST_THREADS', '65', 'an integer from 0 to 64'],
     ['DB_POOL_MAX', '1.5', 'an integer from 1 to 200'],
     ['PUBLIC_URL', 'support.example.com', 'an http:// or https:// URL'],
     ['PUBLIC_URL', 'ftp://example.com', 'an http:// or https:// URL'],

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { buildRouter } from '../src/app.js';
+import { inlineReader } from '../src/ingest/body-readers.js';
 import { createTokenSigner } from '../src/auth/tokens.js';
 import { createDb } from '../src/db/connect.js';
 import { Registry } from 'prom-client';
@@ -31,7 +32,7 @@ function servedRoutes(): string[] {
   const config = testConfig('sqlite::memory:');
   const db = createDb(config, createLogger('silent'));
   try {
-    const router = buildRouter({ config, db, signer: createTokenSigner('x'.repeat(32)), logger: createLogger('silent') }, new Registry());
+    const router = buildRouter({ config, db, signer: createTokenSigner('x'.repeat(32)), logger: createLogger('silent'), bodies: inlineReader }, new Registry());
     return router.stack.flatMap((layer) =>
       layer.methods.filter((m) => m !== 'HEAD').map((method) => `${method} ${normalise(String(layer.path))}`),
     );

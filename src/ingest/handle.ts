@@ -5,12 +5,10 @@ import { withTransaction } from '../db/transaction.js';
 import { translateDbError } from '../db/errors.js';
 import { AppError, InternalError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { validate } from '../validation.js';
 import { integrationCaseView } from './case-view.js';
+import type { BodyReader } from './body-readers.js';
 import type { CreationBatcher } from './creation-batcher.js';
 import { appendIngestLog, ingestLogEntry, type IngestLogEntry } from './log.js';
-import { parseJsonBody } from './parse-body.js';
-import { toCaseInput, toCasePatch, toMessageInput, type CaseBody, type MessageBody, type PatchBody } from './payload.js';
 
 export const INGEST_ROUTES = [
   'PUT /v1/case',
@@ -26,6 +24,7 @@ export interface IngestDeps {
   logger: Logger;
   batcher: CreationBatcher;
   classifier: Classifier;
+  bodies: BodyReader;
 }
 
 export interface IngestRequest {
@@ -76,17 +75,13 @@ async function dispatch(deps: IngestDeps, req: IngestRequest, log: Log, entry: L
     return handled;
   }
 
-  const body = parseJsonBody(req.rawBody);
-  const offeredUid = (body as { caseUid?: unknown } | null)?.caseUid;
-  if (typeof offeredUid === 'string') noteCaseUid(offeredUid);
+  const reading = await deps.bodies.read(route, req.rawBody);
+  if (reading.caseUid !== null) noteCaseUid(reading.caseUid);
+  if ('refusal' in reading) throw reading.refusal;
+  const { body } = reading;
 
-  if (route === 'PUT /v1/case' || route === 'PUT /v1/case/messages') {
-    const withList = route === 'PUT /v1/case';
-    const valid = validate<CaseBody>(withList ? 'ingest-case.json' : 'ingest-case-message.json', body);
-    const input = toCaseInput(valid);
-    const messages = withList
-      ? valid.messages!.map((m, i) => toMessageInput(m, `messages.${i}`))
-      : [toMessageInput(valid.message!, 'message')];
+  if (body.kind === 'case') {
+    const { input, messages } = body;
     // A new case goes into a batch with other new cases; anything else takes the one-request path.
     const created = await deps.batcher.create({ integration, input, messages }, req.rawBody.length, () => entry(201, 'created', null));
     if (created) return { status: 201, body: created, outcome: created.outcome };
@@ -96,20 +91,16 @@ async function dispatch(deps: IngestDeps, req: IngestRequest, log: Log, entry: L
     });
   }
 
-  if (route === 'POST /v1/case/messages') {
-    const valid = validate<MessageBody & { caseUid: string }>('ingest-message.json', body);
-    const message = toMessageInput(valid, 'body');
+  if (body.kind === 'message') {
     return write(db, log, async (trx) => {
-      const written = await addMessage(trx, integration, valid.caseUid, message);
+      const written = await addMessage(trx, integration, body.caseUid, body.message);
       // The contract answers an unknown case with 204 and no body, not 404.
       return written ? { status: statusOf(written), body: written, outcome: written.outcome } : { status: 204, outcome: 'no_case' };
     });
   }
 
-  const valid = validate<PatchBody>('ingest-case-patch.json', body);
-  const patch = toCasePatch(valid);
   return write(db, log, async (trx) => {
-    const result = await patchCase(trx, integration, req.pathCaseUid!, patch);
+    const result = await patchCase(trx, integration, req.pathCaseUid!, body.patch);
     if (!result) throw new NotFoundError('No such case');
     return { status: 200, body: result, outcome: result.outcome };
   });

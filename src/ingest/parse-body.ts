@@ -46,7 +46,7 @@ function findHostileParts(value: unknown, path: string[], errors: FieldErrors): 
  * A request body as JSON, refusing what could hurt the server or smuggle bad data: invalid
  * UTF-8, nesting deeper than 32, `__proto__`/`constructor`/`prototype` keys, lone surrogates.
  */
-export function parseJsonBody(raw: Buffer): unknown {
+export function parseJsonBody(raw: Uint8Array): unknown {
   let text: string;
   try {
     text = utf8.decode(raw);

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { createApp } from '../../src/app.js';
 import type { Config, Env, LogLevel } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { createBodyReader } from '../../src/ingest/body-readers.js';
 import { closeGracefully, createServer, listen } from '../../src/http/server.js';
 import { openDatabase, tokenSigner } from '../../src/startup.js';
 import { assertDocumented } from './openapi-responses.js';
@@ -31,7 +32,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   // TEST_LOG_LEVEL=error npm test … shows what a 500 hid.
   const logger = createLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent');
   const { db } = await openDatabase(config, logger);
-  const server = createServer(createApp({ config, db, logger, signer: await tokenSigner(db, config) }));
+  const bodies = createBodyReader(config.ingestThreads, logger);
+  const server = createServer(createApp({ config, db, logger, signer: await tokenSigner(db, config), bodies }));
   await listen(server, 0, '127.0.0.1');
   const address = server.address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
@@ -48,6 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     async close() {
       await closeGracefully(server, 1000);
+      await bodies.close();
       await db.destroy();
       await owned?.drop();
     },
