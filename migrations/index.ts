@@ -21,6 +21,7 @@ import * as searchWords from './20261122_0019_search_words.js';
 import * as reportRollups from './20261122_0020_report_rollups.js';
 import * as openWorkIndex from './20261122_0021_open_work_index.js';
 import * as caseTagList from './20261122_0022_case_tag_list.js';
+import * as caseCustomFields from './20261205_0023_case_custom_fields.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -54,4 +55,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261122_0020_report_rollups', reportRollups],
   ['20261122_0021_open_work_index', openWorkIndex],
   ['20261122_0022_case_tag_list', caseTagList],
+  ['20261205_0023_case_custom_fields', caseCustomFields],
 ];

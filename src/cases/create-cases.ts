@@ -11,6 +11,7 @@ import type { CaseRow } from './repository.js';
 import { earliestOutbound, externalFields, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
 import { caseIdsByUuid, insertAll, numberCases } from './bulk.js';
 import { tagListText, tagRows } from './tags.js';
+import { customFieldsText } from './custom-fields.js';
 import { markForSearch } from '../search/pending.js';
 import { priorityFromExternal, statusFromExternal } from './vocabulary.js';
 import { markForReports } from '../reports/rollups/roller.js';
@@ -41,6 +42,7 @@ function caseRow(item: NewCase, customerId: number | null, clocks: SlaColumns, s
     external_updated_at: input.updated.micros,
     extra_fields: json(input.extra),
     tag_list: tagListText(input.tags),
+    custom_fields: customFieldsText(input.customFields),
     first_response_at: firstResponse ? toDbTime(firstResponse) : null,
     ...clocks,
     archived: false,
@@ -56,7 +58,7 @@ function descriptionOf(messages: readonly MessageInput[]): string | null {
 
 /**
  * Creates cases that do not exist yet, any number at once, in a fixed number of statements:
- * customers, cases, tags, custom fields, messages and history as multi-row inserts, then the
+ * customers, cases (their custom fields in the row), tags, messages and history as multi-row inserts, then the
  * ticket numbers, allocated last so the day's counter row is locked as briefly as possible.
  * A new case starts as its integration states it (known status and priority synonyms, else
  * open, and a priority from the classifier), a category from the classifier, and SLA deadlines
@@ -85,7 +87,6 @@ export async function createCases(trx: Knex.Transaction, classifier: Classifier,
   const ids = await caseIdsByUuid(trx, rows.map((r) => r.uuid));
 
   const tags: object[] = [];
-  const fields: object[] = [];
   const messages: object[] = [];
   const history: object[] = [];
   const added: number[] = [];
@@ -93,7 +94,6 @@ export async function createCases(trx: Knex.Transaction, classifier: Classifier,
     const row = rows[i]!;
     const caseId = ids.get(row.uuid)!;
     tags.push(...tagRows({ id: caseId, created_at: row.created_at, archived: false }, item.input.tags));
-    item.input.customFields.forEach((f) => fields.push({ case_id: caseId, name: f.name, value: f.value }));
     const unique = uniqueByUid(item.messages);
     added.push(unique.length);
     for (const m of unique) messages.push(messageRow(caseId, m, row.customer_id, nowText));
@@ -103,7 +103,6 @@ export async function createCases(trx: Knex.Transaction, classifier: Classifier,
     }
   });
   await insertAll(trx, 'case_tags', tags);
-  await insertAll(trx, 'case_custom_fields', fields);
   await insertAll(trx, 'messages', messages);
   await insertAll(trx, 'case_history', history);
   await markForSearch(trx, [...ids.values()]);

@@ -29,3 +29,23 @@ export function mergeCustomFields(stored: readonly CustomField[], incoming: read
   }
   return [...merged].map(([name, value]) => ({ name, value }));
 }
+
+const byName = (a: CustomField, b: CustomField) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * A case's custom fields as its row keeps them (`cases.custom_fields`, migration 0023): a JSON
+ * list ordered by name, NULL for none.
+ */
+export function customFieldsText(fields: readonly CustomField[]): string | null {
+  return fields.length === 0 ? null : JSON.stringify([...fields].sort(byName).map(({ name, value }) => ({ name, value })));
+}
+
+/** The custom fields a case row holds, ordered by name. */
+export function customFieldsOfRow(row: { custom_fields: string | null }): CustomField[] {
+  return row.custom_fields ? (JSON.parse(row.custom_fields) as CustomField[]) : [];
+}
+
+/** The same fields, whatever their order. */
+export function sameCustomFields(a: readonly CustomField[], b: readonly CustomField[]): boolean {
+  return customFieldsText(a) === customFieldsText(b);
+}

@@ -6,15 +6,13 @@ import { clockChanges, type ClockEvent } from '../sla/clocks.js';
 import { loadSlaPolicies } from '../sla/deadlines.js';
 import { now as clockNow } from '../time/clock.js';
 import { createCases } from './create-cases.js';
-import { mergeCustomFields, type CustomField } from './custom-fields.js';
+import { customFieldsOfRow, customFieldsText, mergeCustomFields, sameCustomFields, type CustomField } from './custom-fields.js';
 import type { CaseInput, CasePatch, MessageInput } from './inputs.js';
 import {
   existingMessageUids,
   findIntegrationCaseForUpdate,
   insertHistory,
   insertMessages,
-  loadCustomFields,
-  replaceCustomFields,
   replaceTags,
   updateCase,
   type CaseRow,
@@ -104,23 +102,16 @@ async function applyFields(
   }
   if ('subject' in changes) history.push(historyEntry(row.id, integration, 'subject', row.subject, changes.subject!, nowText));
 
+  // Compared as fields, not as text: lists filled by migration 0023 are spelt by the database.
+  if (customFields !== undefined && !sameCustomFields(customFieldsOfRow(row), customFields)) changes.custom_fields = customFieldsText(customFields);
   let changed = Object.keys(changes).length > 0;
   if (tags !== undefined && JSON.stringify(tagsOfRow(row)) !== JSON.stringify(tags)) {
     await replaceTags(trx, row, tags);
     changed = true;
   }
-  if (customFields !== undefined && !sameFields(await loadCustomFields(trx, row.id), customFields)) {
-    await replaceCustomFields(trx, row.id, customFields);
-    changed = true;
-  }
   if (changed) await updateCase(trx, row.id, { ...changes, ...clockChanges(row, clockEvent, now), updated_at: nowText });
   await insertHistory(trx, history);
   return changed;
-}
-
-function sameFields(a: readonly CustomField[], b: readonly CustomField[]): boolean {
-  const key = (fields: readonly CustomField[]) => JSON.stringify([...fields].sort((x, y) => (x.name < y.name ? -1 : 1)));
-  return key(a) === key(b);
 }
 
 /** Older than what is stored: equal timestamps are not stale, the later arrival wins. */
@@ -186,7 +177,7 @@ export async function patchCase(
   if (isStale(row, patch.updated?.micros)) return writeResult(row, 'stale', added);
 
   const customFields =
-    patch.customFields === undefined ? undefined : mergeCustomFields(await loadCustomFields(trx, row.id), patch.customFields, 'customFields');
+    patch.customFields === undefined ? undefined : mergeCustomFields(customFieldsOfRow(row), patch.customFields, 'customFields');
   const fields: Partial<CaseRow> = {};
   if (!patch.onlyUpdateCustomFields) {
     if (patch.source !== undefined) fields.external_source = patch.source;

@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import { forUpdate } from '../db/transaction.js';
 import { changesSearchedText, markForSearch } from '../search/pending.js';
 import type { SlaClocks } from '../sla/clocks.js';
-import type { CustomField } from './custom-fields.js';
 import { tagListText, tagRows, type TaggedTicket } from './tags.js';
 import { markForReports } from '../reports/rollups/roller.js';
 
@@ -32,6 +31,8 @@ export interface CaseRow {
   extra_fields: string | null;
   /** The tags in order as JSON (src/cases/tags.ts). */
   tag_list: string | null;
+  /** The custom fields as JSON, ordered by name (src/cases/custom-fields.ts). */
+  custom_fields: string | null;
   first_response_at: string | null;
   first_response_due_at: string | null;
   resolution_due_at: string | null;
@@ -97,17 +98,6 @@ export async function replaceTags(trx: Knex.Transaction, ticket: TaggedTicket, t
   await trx('cases').where({ id: ticket.id }).update({ tag_list: tagListText(tags) });
   await trx('case_tags').where({ case_id: ticket.id }).delete();
   if (tags.length > 0) await trx('case_tags').insert(tagRows(ticket, tags));
-}
-
-export async function loadCustomFields(db: Knex, caseId: number): Promise<CustomField[]> {
-  return db('case_custom_fields').where({ case_id: caseId }).orderBy('name').select('name', 'value');
-}
-
-export async function replaceCustomFields(trx: Knex.Transaction, caseId: number, fields: readonly CustomField[]): Promise<void> {
-  await trx('case_custom_fields').where({ case_id: caseId }).delete();
-  if (fields.length > 0) {
-    await trx('case_custom_fields').insert(fields.map((f) => ({ case_id: caseId, name: f.name, value: f.value })));
-  }
 }
 
 /** Which of these messageUids the case already has. */

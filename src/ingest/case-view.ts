@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { fromDbTime } from '../db/time.js';
-import { findIntegrationCase, listCaseMessages, loadCustomFields, type MessageRow } from '../cases/repository.js';
+import { customFieldsOfRow } from '../cases/custom-fields.js';
+import { findIntegrationCase, listCaseMessages, type MessageRow } from '../cases/repository.js';
 import { tagsOfRow } from '../cases/tags.js';
 import { fromJson as parsed } from '../cases/rows.js';
 import { microsToRfc3339 } from '../time/rfc3339.js';
@@ -28,8 +29,7 @@ function messageView(row: MessageRow) {
 export async function integrationCaseView(db: Knex, integrationId: number, caseUid: string) {
   const row = await findIntegrationCase(db, integrationId, caseUid);
   if (!row) return undefined;
-  const [customFields, messages, assignee] = await Promise.all([
-    loadCustomFields(db, row.id),
+  const [messages, assignee] = await Promise.all([
     listCaseMessages(db, row.id, 'public'),
     row.assignee_id === null ? undefined : (db('users').where({ id: row.assignee_id }).first('uuid') as Promise<{ uuid: string } | undefined>),
   ]);
@@ -44,7 +44,7 @@ export async function integrationCaseView(db: Knex, integrationId: number, caseU
     status: row.external_status,
     priority: row.external_priority,
     tags: tagsOfRow(row),
-    customFields,
+    customFields: customFieldsOfRow(row),
     messages: messages.map(messageView),
     id: row.uuid,
     number: row.number,

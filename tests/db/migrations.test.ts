@@ -4,6 +4,7 @@ import { createDb } from '../../src/db/connect.js';
 import { migrateLatest, pendingMigrations, rollbackAll } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
 import { tagsOfRow } from '../../src/cases/tags.js';
+import { customFieldsOfRow } from '../../src/cases/custom-fields.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../helpers/database.js';
 import { dialect } from '../helpers/dialect.js';
 
@@ -27,7 +28,6 @@ const CORE_TABLES = [
   'cases',
   'messages',
   'case_tags',
-  'case_custom_fields',
   'case_history',
   'ticket_counters',
   'ingest_log',
@@ -139,6 +139,34 @@ describe('migrations', () => {
       ['tagged', tags],
       ['untagged', []],
     ]);
+  });
+
+  it("fill each case's own custom field list, ordered by name, and keep the fields when going down", async () => {
+    const since = migrations.slice(migrations.findIndex(([name]) => name === '20261205_0023_case_custom_fields'));
+    for (const [, migration] of [...since].reverse()) await migration.down(db);
+    const at = '2025-05-05 05:05:05.000';
+    for (const subject of ['fielded', 'plain']) await db('cases').insert({ uuid: crypto.randomUUID(), source: 'test', subject, status: 'open', priority: 'low', created_at: at, updated_at: at });
+    const { id } = (await db('cases').where({ subject: 'fielded' }).first('id')) as { id: number };
+    // Names differing only in case, and values JSON must escape.
+    const fields = [
+      { name: 'Zeta', value: 'say "hi"' },
+      { name: 'alpha', value: 'back\\slash\nnew line' },
+      { name: 'beta', value: 'ünïcode 🚀' },
+    ];
+    await db('case_custom_fields').insert(fields.map((f) => ({ case_id: id, ...f })));
+    for (const [, migration] of since) await migration.up(db);
+    const rows = (await db('cases').whereIn('subject', ['fielded', 'plain']).orderBy('subject').select('subject', 'custom_fields')) as Array<{ subject: string; custom_fields: string | null }>;
+    // By code unit, as the app sorts: capitals first.
+    const byName = [fields[0], fields[1], fields[2]];
+    expect(rows.map((row) => [row.subject, customFieldsOfRow(row)])).toEqual([
+      ['fielded', byName],
+      ['plain', []],
+    ]);
+
+    await since[0]![1].down(db);
+    const back = (await db('case_custom_fields').where({ case_id: id }).orderBy('name').select('name', 'value')) as Array<{ name: string; value: string }>;
+    expect(back).toEqual(byName);
+    await since[0]![1].up(db);
   });
 
   it('go down completely and up again', async () => {

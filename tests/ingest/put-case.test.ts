@@ -129,6 +129,27 @@ describe('PUT /v1/case', () => {
     expect(row.first_response_at).toBe('2024-01-15 11:00:00.000');
   });
 
+  it('reads custom fields ordered by name; the same fields in another order are unchanged, one new value is an update', async () => {
+    const fields = [
+      { name: 'zone', value: 'eu' },
+      { name: 'Plan', value: 'pro' },
+      { name: 'account', value: 'say "hi" \\ 🚀' },
+    ];
+    const body = caseBody({ customFields: fields });
+    expect((await put(body)).status).toBe(201);
+    const byName = [fields[1], fields[2], fields[0]];
+    expect((await getCase(app, crm, body.caseUid as string)).body.customFields).toEqual(byName);
+
+    const reordered = await put({ ...body, customFields: [...fields].reverse() });
+    expect(await reordered.json()).toMatchObject({ outcome: 'unchanged' });
+    const changed = await put({ ...body, customFields: [{ name: 'zone', value: 'us' }, ...fields.slice(1)] });
+    expect(await changed.json()).toMatchObject({ outcome: 'updated' });
+    expect((await getCase(app, crm, body.caseUid as string)).body.customFields).toEqual([fields[1], fields[2], { name: 'zone', value: 'us' }]);
+    const cleared = await put({ ...body, customFields: [] });
+    expect(await cleared.json()).toMatchObject({ outcome: 'updated' });
+    expect((await getCase(app, crm, body.caseUid as string)).body.customFields).toEqual([]);
+  });
+
   it('answers an older update with outcome stale: no field changes, but its new messages still land', async () => {
     const body = caseBody({ updated: '2024-01-15T12:00:00.000002Z' });
     await put(body);
