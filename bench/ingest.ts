@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import autocannon from 'autocannon';
 import { createIntegration } from '../src/integrations/service.js';
 import { createDb } from '../src/db/connect.js';
@@ -18,6 +19,8 @@ const settings = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 3),
   poolMax: process.env.DB_POOL_MAX ?? '16',
   profile: process.env.BENCH_PROFILE === '1',
+  /** Another built checkout to run beside this one, round for round, on a database of its own (A/B). */
+  compare: process.env.BENCH_COMPARE,
 };
 
 interface Round {
@@ -128,6 +131,34 @@ async function measureDeferredJobs(databasePid: number | undefined): Promise<voi
   }
 }
 
+interface Contender {
+  server: Server;
+  key: string;
+}
+
+/** The other checkout's Casehub (`BENCH_COMPARE`): it migrates its own database as it starts. */
+async function startComparison(env: Record<string, string>): Promise<Contender> {
+  const databaseUrl = `${settings.databaseUrl}_compare`;
+  await freshDatabase(databaseUrl, false);
+  const script = path.join(path.resolve(settings.compare!), 'dist', 'src', 'main.js');
+  const server = await startServer('other', script, 3904, { ...env, DATABASE_URL: databaseUrl, ROLE: 'api' });
+  return { server, key: await apiKeyFor(databaseUrl) };
+}
+
+function report(rounds: Round[], names: string[]): void {
+  const summaries = names.map((name) => summarise(rounds, name));
+  console.log('\n| server | req/s | p50 ms | p99 ms | non-2xx | errors | CPU µs per request |\n|---|---|---|---|---|---|---|');
+  for (const s of summaries) console.log(`| ${s.name} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.errors} | ${s.cpuPerRequest} |`);
+  const [ours, ...others] = summaries;
+  const floor = summaries.find((s) => s.name === 'floor')!;
+  const ratio = ours!.rps / floor.rps;
+  console.log(`\nratio casehub / floor: ${ratio.toFixed(2)}`);
+  for (const other of others.filter((s) => s.name === 'other')) {
+    console.log(`ratio other / floor: ${(other.rps / floor.rps).toFixed(2)}; casehub / other: ${(ours!.rps / other.rps).toFixed(3)}`);
+  }
+  console.log(`target: ratio >= 0.50 ${ratio >= 0.5 ? 'met' : 'NOT met'}; p99 <= 100 ms ${ours!.p99 <= 100 ? 'met' : 'NOT met'}; zero non-2xx ${ours!.non2xx + ours!.errors === 0 ? 'met' : 'NOT met'}`);
+}
+
 export async function runIngestBench(): Promise<void> {
   console.log(`ingest bench: PUT /v1/case, ${settings.connections} connections, ${settings.rounds} rounds of ${settings.seconds} s each, alternating`);
   await freshDatabase(settings.databaseUrl);
@@ -138,16 +169,18 @@ export async function runIngestBench(): Promise<void> {
 
   const env = { DATABASE_URL: settings.databaseUrl, LOG_LEVEL: 'warn', DB_POOL_MAX: settings.poolMax };
   const profileArgs = settings.profile ? ['--cpu-prof', '--cpu-prof-dir=bench-profiles'] : [];
-  const casehub = await startServer('casehub', 'src/main.js', 3901, { ...env, ROLE: 'api' }, profileArgs);
-  const floor = await startServer('floor', 'bench/floor-server.js', 3902, env);
+  const contenders: Contender[] = [
+    { server: await startServer('casehub', 'src/main.js', 3901, { ...env, ROLE: 'api' }, profileArgs), key },
+    ...(settings.compare ? [await startComparison(env)] : []),
+    { server: await startServer('floor', 'bench/floor-server.js', 3902, env), key },
+  ];
   try {
     // Warm-up: JIT, pools, buffer pool.
-    await load(casehub, 3, templates, key);
-    await load(floor, 3, templates, key);
+    for (const { server, key } of contenders) await load(server, 3, templates, key);
     const databasePid = findDatabasePid();
     const rounds: Round[] = [];
     for (let i = 0; i < settings.rounds; i++) {
-      for (const server of [casehub, floor]) {
+      for (const { server, key } of contenders) {
         const pids = { server: server.pid, database: databasePid };
         const before = readCpu(pids);
         const round = await load(server, settings.seconds, templates, key);
@@ -158,16 +191,9 @@ export async function runIngestBench(): Promise<void> {
         );
       }
     }
-    const ours = summarise(rounds, 'casehub');
-    const base = summarise(rounds, 'floor');
-    console.log('\n| server | req/s | p50 ms | p99 ms | non-2xx | errors | CPU µs per request |\n|---|---|---|---|---|---|---|');
-    for (const s of [ours, base]) console.log(`| ${s.name} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.errors} | ${s.cpuPerRequest} |`);
-    const ratio = ours.rps / base.rps;
-    console.log(`\nratio casehub / floor: ${ratio.toFixed(2)}`);
-    console.log(`target: ratio >= 0.50 ${ratio >= 0.5 ? 'met' : 'NOT met'}; p99 <= 100 ms ${ours.p99 <= 100 ? 'met' : 'NOT met'}; zero non-2xx ${ours.non2xx + ours.errors === 0 ? 'met' : 'NOT met'}`);
+    report(rounds, contenders.map(({ server }) => server.name));
     await measureDeferredJobs(databasePid);
   } finally {
-    await casehub.stop();
-    await floor.stop();
+    for (const { server } of contenders) await server.stop();
   }
 }

@@ -25,9 +25,9 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`server at ${url} did not become healthy:\n${output()}`);
 }
 
-/** Starts a built script (relative to dist/) as its own process: one process, as in production. */
+/** Starts a built script (relative to dist/, or an absolute path) as its own process: one process, as in production. */
 export async function startServer(name: string, script: string, port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
-  const child = spawn(process.execPath, [...nodeArgs, path.join(distRoot, script)], {
+  const child = spawn(process.execPath, [...nodeArgs, path.resolve(distRoot, script)], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -54,10 +54,11 @@ export class CreationBatcher {
   create(item: NewCase, bytes: number, logEntry: (result: WriteResult) => IngestLogEntry): Promise<WriteResult | undefined> {
     return new Promise((settle) => {
       this.queue.push({ item, key: `${item.integration.id}\u0000${item.input.caseUid}`, bytes, logEntry, settle });
-      // Requests arriving in the same tick share a batch; nothing waits longer than that.
+      // Requests arriving in the same turn of the event loop share a batch; nothing waits longer
+      // than that. (A microtask took each body the body thread answered alone, in its own batch.)
       if (!this.drainScheduled) {
         this.drainScheduled = true;
-        queueMicrotask(() => {
+        setImmediate(() => {
           this.drainScheduled = false;
           this.drain();
         });
