@@ -46,6 +46,24 @@ describe('the creation batcher', () => {
     for (const u of uids.slice(0, 3)) expect((await getCase(app, crm, u)).body.messages).toHaveLength(1);
   });
 
+  it('puts cases that arrive in separate callbacks of one turn of the event loop into one batch', async () => {
+    // As the body thread answers: each body in its own callback, several in one turn.
+    const batcher = new CreationBatcher(app.db, new Classifier(undefined), createLogger('silent'), { concurrency: 2 });
+    const uids = Array.from({ length: 10 }, () => uid('turn'));
+    let caseInserts = 0;
+    const count = ({ sql }: { sql: string }) => {
+      if (/^insert into [`"]cases[`"]/i.test(sql)) caseInserts++;
+    };
+    app.db.on('query', count);
+    try {
+      const results = await Promise.all(uids.map((u) => new Promise((resolve) => setImmediate(() => resolve(batcher.create(newCase(u), 100, logEntry(u)))))));
+      expect(results.every((r) => (r as { outcome?: string } | undefined)?.outcome === 'created')).toBe(true);
+    } finally {
+      app.db.off('query', count);
+    }
+    expect(caseInserts).toBe(1);
+  });
+
   it('hands back what it did not create: an existing case, and the second of one caseUid', async () => {
     const batcher = new CreationBatcher(app.db, new Classifier(undefined), createLogger('silent'));
     const existing = uid('exists');
