@@ -58,8 +58,9 @@ function descriptionOf(messages: readonly MessageInput[]): string | null {
 
 /**
  * Creates cases that do not exist yet, any number at once, in a fixed number of statements:
- * customers, cases (their custom fields in the row), tags, messages and history as multi-row inserts, then the
- * ticket numbers, allocated last so the day's counter row is locked as briefly as possible.
+ * customers, cases (their custom fields in the row), tags, messages and history as multi-row
+ * inserts, then the ticket numbers, allocated last so the day's counter row is locked as
+ * briefly as possible.
  * A new case starts as its integration states it (known status and priority synonyms, else
  * open, and a priority from the classifier), a category from the classifier, and SLA deadlines
  * measured from its own `created`.

@@ -44,8 +44,3 @@ export function customFieldsText(fields: readonly CustomField[]): string | null 
 export function customFieldsOfRow(row: { custom_fields: string | null }): CustomField[] {
   return row.custom_fields ? (JSON.parse(row.custom_fields) as CustomField[]) : [];
 }
-
-/** The same fields, whatever their order. */
-export function sameCustomFields(a: readonly CustomField[], b: readonly CustomField[]): boolean {
-  return customFieldsText(a) === customFieldsText(b);
-}

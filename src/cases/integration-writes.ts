@@ -6,7 +6,7 @@ import { clockChanges, type ClockEvent } from '../sla/clocks.js';
 import { loadSlaPolicies } from '../sla/deadlines.js';
 import { now as clockNow } from '../time/clock.js';
 import { createCases } from './create-cases.js';
-import { customFieldsOfRow, customFieldsText, mergeCustomFields, sameCustomFields, type CustomField } from './custom-fields.js';
+import { customFieldsOfRow, customFieldsText, mergeCustomFields, type CustomField } from './custom-fields.js';
 import type { CaseInput, CasePatch, MessageInput } from './inputs.js';
 import {
   existingMessageUids,
@@ -102,8 +102,11 @@ async function applyFields(
   }
   if ('subject' in changes) history.push(historyEntry(row.id, integration, 'subject', row.subject, changes.subject!, nowText));
 
-  // Compared as fields, not as text: lists filled by migration 0023 are spelt by the database.
-  if (customFields !== undefined && !sameCustomFields(customFieldsOfRow(row), customFields)) changes.custom_fields = customFieldsText(customFields);
+  if (customFields !== undefined) {
+    // The stored list is written out again before comparing: lists filled by migration 0023 are spelt by the database.
+    const text = customFieldsText(customFields);
+    if (text !== customFieldsText(customFieldsOfRow(row))) changes.custom_fields = text;
+  }
   let changed = Object.keys(changes).length > 0;
   if (tags !== undefined && JSON.stringify(tagsOfRow(row)) !== JSON.stringify(tags)) {
     await replaceTags(trx, row, tags);

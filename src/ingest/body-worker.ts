@@ -18,7 +18,7 @@ interface Job {
 function answer({ id, route, raw }: Job): WorkerAnswer {
   const reading = readBody(route, raw);
   if ('body' in reading) return { id, caseUid: reading.caseUid, body: reading.body };
-  return { id, caseUid: reading.caseUid, refusal: { message: reading.refusal.message, errors: { ...reading.refusal.errors } } };
+  return { id, caseUid: reading.caseUid, refusal: { message: reading.refusal.message, errors: reading.refusal.errors ?? {} } };
 }
 
 parentPort!.on('message', (job: Job) => parentPort!.postMessage(answer(job)));

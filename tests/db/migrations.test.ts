@@ -72,6 +72,22 @@ async function insertCase(integrationId: number, caseUid: string): Promise<void>
   });
 }
 
+/** Back to just before migration `name`; `seed` writes as a database of that time would; then up again. */
+async function acrossMigration(name: string, seed: () => Promise<void>): Promise<void> {
+  const since = migrations.slice(migrations.findIndex(([each]) => each === name));
+  for (const [, migration] of [...since].reverse()) await migration.down(db);
+  await seed();
+  for (const [, migration] of since) await migration.up(db);
+}
+
+/** Bare open cases with these subjects, as migration tests seed them; the id of the first. */
+async function bareCases(...subjects: string[]): Promise<number> {
+  const at = '2025-05-05 05:05:05.000';
+  for (const subject of subjects) await db('cases').insert({ uuid: crypto.randomUUID(), source: 'test', subject, status: 'open', priority: 'low', created_at: at, updated_at: at });
+  const { id } = (await db('cases').where({ subject: subjects[0] }).first('id')) as { id: number };
+  return id;
+}
+
 describe('migrations', () => {
   it('go up from empty, creating every core table with nothing left pending', async () => {
     const applied = await migrateLatest(db);
@@ -112,28 +128,24 @@ describe('migrations', () => {
   });
 
   it("fill the tag rows' copies of their ticket's creation time and archived flag for tickets already there", async () => {
-    // Back to just before migration 0014, as on a database made before it, and up again.
-    const since = migrations.slice(migrations.findIndex(([name]) => name === '20261121_0014_ticket_list_indexes'));
-    for (const [, migration] of [...since].reverse()) await migration.down(db);
     const archivedAt = '2025-05-05 05:05:05.000';
-    await db('cases').insert({ uuid: crypto.randomUUID(), source: 'test', subject: 'old', status: 'closed', priority: 'low', archived: true, created_at: archivedAt, updated_at: archivedAt });
-    const { id } = (await db('cases').where({ subject: 'old' }).first('id')) as { id: number };
-    await db('case_tags').insert({ case_id: id, position: 0, tag: 'Legacy', tag_key: 'legacy' });
-    for (const [, migration] of since) await migration.up(db);
+    let id = 0;
+    await acrossMigration('20261121_0014_ticket_list_indexes', async () => {
+      await db('cases').insert({ uuid: crypto.randomUUID(), source: 'test', subject: 'old', status: 'closed', priority: 'low', archived: true, created_at: archivedAt, updated_at: archivedAt });
+      ({ id } = (await db('cases').where({ subject: 'old' }).first('id')) as { id: number });
+      await db('case_tags').insert({ case_id: id, position: 0, tag: 'Legacy', tag_key: 'legacy' });
+    });
     const row = (await db('case_tags').where({ case_id: id }).first('case_created_at', 'case_archived')) as { case_created_at: string; case_archived: number | boolean };
     expect({ createdAt: row.case_created_at, archived: Boolean(row.case_archived) }).toEqual({ createdAt: archivedAt, archived: true });
   });
 
   it("fill each ticket's own tag list, in order, for tickets already there", async () => {
-    const since = migrations.slice(migrations.findIndex(([name]) => name === '20261122_0022_case_tag_list'));
-    for (const [, migration] of [...since].reverse()) await migration.down(db);
-    const at = '2025-05-05 05:05:05.000';
-    for (const subject of ['tagged', 'untagged']) await db('cases').insert({ uuid: crypto.randomUUID(), source: 'test', subject, status: 'open', priority: 'low', created_at: at, updated_at: at });
-    const { id } = (await db('cases').where({ subject: 'tagged' }).first('id')) as { id: number };
     // Out of position order on purpose, with characters JSON must escape.
     const tags = ['Zeta "quoted"', 'back\\slash', 'ünïcode 🚀'];
-    await db('case_tags').insert(tags.map((tag, position) => ({ case_id: id, position, tag, tag_key: tag.toLowerCase() })).reverse());
-    for (const [, migration] of since) await migration.up(db);
+    await acrossMigration('20261122_0022_case_tag_list', async () => {
+      const id = await bareCases('tagged', 'untagged');
+      await db('case_tags').insert(tags.map((tag, position) => ({ case_id: id, position, tag, tag_key: tag.toLowerCase() })).reverse());
+    });
     const lists = (await db('cases').whereIn('subject', ['tagged', 'untagged']).orderBy('subject').select('subject', 'tag_list')) as Array<{ subject: string; tag_list: string | null }>;
     expect(lists.map((row) => [row.subject, tagsOfRow(row)])).toEqual([
       ['tagged', tags],
@@ -142,19 +154,17 @@ describe('migrations', () => {
   });
 
   it("fill each case's own custom field list, ordered by name, and keep the fields when going down", async () => {
-    const since = migrations.slice(migrations.findIndex(([name]) => name === '20261205_0023_case_custom_fields'));
-    for (const [, migration] of [...since].reverse()) await migration.down(db);
-    const at = '2025-05-05 05:05:05.000';
-    for (const subject of ['fielded', 'plain']) await db('cases').insert({ uuid: crypto.randomUUID(), source: 'test', subject, status: 'open', priority: 'low', created_at: at, updated_at: at });
-    const { id } = (await db('cases').where({ subject: 'fielded' }).first('id')) as { id: number };
     // Names differing only in case, and values JSON must escape.
     const fields = [
       { name: 'Zeta', value: 'say "hi"' },
       { name: 'alpha', value: 'back\\slash\nnew line' },
       { name: 'beta', value: 'ünïcode 🚀' },
     ];
-    await db('case_custom_fields').insert(fields.map((f) => ({ case_id: id, ...f })));
-    for (const [, migration] of since) await migration.up(db);
+    let id = 0;
+    await acrossMigration('20261205_0023_case_custom_fields', async () => {
+      id = await bareCases('fielded', 'plain');
+      await db('case_custom_fields').insert(fields.map((f) => ({ case_id: id, ...f })));
+    });
     const rows = (await db('cases').whereIn('subject', ['fielded', 'plain']).orderBy('subject').select('subject', 'custom_fields')) as Array<{ subject: string; custom_fields: string | null }>;
     // By code unit, as the app sorts: capitals first.
     const byName = [fields[0], fields[1], fields[2]];
@@ -163,10 +173,11 @@ describe('migrations', () => {
       ['plain', []],
     ]);
 
-    await since[0]![1].down(db);
+    const [, migration0023] = migrations.find(([name]) => name === '20261205_0023_case_custom_fields')!;
+    await migration0023.down(db);
     const back = (await db('case_custom_fields').where({ case_id: id }).orderBy('name').select('name', 'value')) as Array<{ name: string; value: string }>;
     expect(back).toEqual(byName);
-    await since[0]![1].up(db);
+    await migration0023.up(db);
   });
 
   it('go down completely and up again', async () => {
