@@ -74,4 +74,25 @@ describe('a total past the cap', () => {
     await archive(1);
     expect(await listTickets(app, admin, query)).toMatchObject({ total: 991, total_exact: true });
   });
+
+  it('is counted again by one request once the ten seconds are over, while the others answer the cap', async () => {
+    await insertTickets(1002, { category: 'billing', day: '20260103' });
+    const query = '?category=billing&limit=5';
+    expect(await listTickets(app, admin, query)).toMatchObject({ total: 1000, total_exact: false });
+
+    const counts: string[] = [];
+    const capture = (q: { sql: string }) => {
+      if (/count\(\*\)/i.test(q.sql)) counts.push(q.sql);
+    };
+    app.db.on('query', capture);
+    try {
+      const later = Date.now() + 11_000;
+      setClock(() => new Date(later));
+      const answers = await Promise.all(Array.from({ length: 6 }, () => listTickets(app, admin, query)));
+      expect(answers.map((answer) => [answer.total, answer.total_exact])).toEqual(Array.from({ length: 6 }, () => [1000, false]));
+      expect(counts).toHaveLength(1);
+    } finally {
+      app.db.off('query', capture);
+    }
+  });
 });
