@@ -3,6 +3,7 @@
  * the filters people use all day, at 32 connections; and, for each, the query plan MySQL picks
  * (EXPLAIN of the very queries the list runs), which must use an index for every table.
  */
+import path from 'node:path';
 import autocannon from 'autocannon';
 import type { Knex } from 'knex';
 import { readPage } from '../src/api/pagination.js';
@@ -12,9 +13,9 @@ import { createLogger } from '../src/logger.js';
 import type { Actor } from '../src/tickets/actor.js';
 import { listTickets } from '../src/tickets/list.js';
 import type { UserRole } from '../src/users/repository.js';
-import { cpuSpent, findDatabasePid, microsPer, readCpu } from './cpu.js';
+import { cpuSpent, findDatabasePid, microsPer, readCpu, type CpuReading } from './cpu.js';
 import { mysqlTarget } from './database.js';
-import { startServer } from './servers.js';
+import { startServer, type Server } from './servers.js';
 import { prepareBacklog } from './backlog.js';
 import { SEARCH_WORD } from './ticket-seed.js';
 
@@ -27,8 +28,14 @@ const settings = {
   profile: process.env.BENCH_PROFILE === '1',
   /** Only the filters whose names contain this (case-insensitive), e.g. `BENCH_ONLY=status`. */
   only: (process.env.BENCH_ONLY ?? '').toLowerCase(),
+  /** Rounds per filter; with a comparison, the two builds take turns. */
+  rounds: Number(process.env.BENCH_ROUNDS ?? 1),
+  /** The root of another built checkout with the same migrations, run round for round on the same backlog. */
+  compare: process.env.BENCH_COMPARE,
 };
 const JWT_SECRET = 'tickets-bench-secret-of-at-least-32-characters';
+/** Each round's first seconds, on its own connections, not measured: JIT, buffer pool, connections. */
+const WARM_UP_SECONDS = 2;
 
 interface Scenario {
   name: string;
@@ -75,21 +82,95 @@ async function explain(db: Knex, actor: Actor, query: Record<string, string>): P
   return { keys: [...new Set(keys)], scans: [...new Set(scans)] };
 }
 
-function measure(url: string, path: string, token: string, seconds: number): Promise<autocannon.Result> {
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Answers other than 2xx, and errors, warm-up included. */
+  failed: number;
+  cpu: string;
+}
+
+/** The latency below which `share` of the sorted values fall, in whole ms as autocannon prints it. */
+function percentile(sorted: number[], share: number): number {
+  return Math.round(sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)] ?? 0);
+}
+
+/**
+ * One round on one set of connections: WARM_UP_SECONDS first, then `seconds` measured. A load
+ * generator's fresh connections made its first half-second slow on its own side (up to 300 ms
+ * where the server's log said 62 ms at most), so a round's figures start once its connections
+ * are open and warm, as a client's keep-alive connections are.
+ */
+function measure(url: string, path: string, token: string, seconds: number, pids: Record<string, number | undefined>): Promise<Measured> {
   return new Promise((resolve, reject) => {
-    autocannon({ url: url + path, connections: settings.connections, duration: seconds, headers: { authorization: `Bearer ${token}` } }, (err, result) =>
-      err ? reject(err) : resolve(result),
-    );
+    const started = performance.now();
+    let from: { at: number; cpu: CpuReading } | undefined;
+    const latencies: number[] = [];
+    let failed = 0;
+    const instance = autocannon({ url: url + path, connections: settings.connections, duration: WARM_UP_SECONDS + seconds, headers: { authorization: `Bearer ${token}` } }, (err, result) => {
+      if (err) return reject(err);
+      if (!from) return reject(new Error('the round ended before its warm-up did'));
+      const measuredSeconds = (performance.now() - from.at) / 1000;
+      latencies.sort((a, b) => a - b);
+      resolve({
+        rps: latencies.length / measuredSeconds,
+        p50: percentile(latencies, 0.5),
+        p99: percentile(latencies, 0.99),
+        failed: failed + result.errors,
+        cpu: microsPer(cpuSpent(from.cpu, readCpu(pids)), latencies.length),
+      });
+    });
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status < 200 || status > 299) failed++;
+      if (from) latencies.push(ms);
+      else if (performance.now() - started >= WARM_UP_SECONDS * 1000) from = { at: performance.now(), cpu: readCpu(pids) };
+    });
   });
 }
 
+interface Round extends Measured {
+  server: string;
+}
+
+/** Whoever runs second meets the machine warmed by the first, so the builds swap places every other round. */
+function inTurn(servers: Server[], round: number): Server[] {
+  return round % 2 === 0 ? servers : [...servers].reverse();
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** One line per build: mean requests/s, and the median round's p50 and p99 (every round's p99 too). */
+function summarise(scenario: Scenario, plan: { keys: string[]; scans: string[] }, rounds: Round[], name: string): { line: string; met: boolean; rps: number; p99: number } {
+  const own = rounds.filter((r) => r.server === name);
+  const rps = own.reduce((sum, r) => sum + r.rps, 0) / own.length;
+  const p50 = median(own.map((r) => r.p50));
+  const p99 = median(own.map((r) => r.p99));
+  const failed = own.reduce((sum, r) => sum + r.failed, 0);
+  const met = p99 <= scenario.targetP99 && failed === 0 && plan.scans.length === 0;
+  const label = name === 'casehub' ? scenario.name : `${scenario.name} (other)`;
+  const p99s = own.length > 1 ? ` (${own.map((r) => r.p99).join(', ')})` : '';
+  return {
+    line: `| ${label} | ${rps.toFixed(0)} | ${p50} | ${p99}${p99s} | ${scenario.targetP99} ${met ? 'met' : 'NOT met'} | ${failed} | ${own.map((r) => r.cpu).join('; ')} | ${plan.keys.join(', ')} | ${plan.scans.join(', ') || 'none'} |`,
+    met,
+    rps,
+    p99,
+  };
+}
+
 export async function runTicketsBench(): Promise<void> {
-  console.log(`tickets bench: GET /api/v1/tickets over ${settings.tickets} tickets, ${settings.connections} connections, ${settings.seconds} s per filter`);
+  console.log(`tickets bench: GET /api/v1/tickets over ${settings.tickets} tickets, ${settings.connections} connections, ${settings.rounds} round(s) of ${settings.seconds} s per filter`);
   const db = createDb({ database: mysqlTarget(settings.databaseUrl), dbPoolMax: 4 }, createLogger('warn'));
   await prepareBacklog(db, settings.databaseUrl, settings.tickets, settings.reseed);
   const profileArgs = settings.profile ? ['--cpu-prof', '--cpu-prof-dir=bench-profiles'] : [];
-  const server = await startServer('casehub', 'src/main.js', 3903, { DATABASE_URL: settings.databaseUrl, LOG_LEVEL: 'warn', ROLE: 'api', JWT_SECRET }, profileArgs);
-  const pids = { server: server.pid, database: findDatabasePid() };
+  const env = { DATABASE_URL: settings.databaseUrl, LOG_LEVEL: 'warn', ROLE: 'api', JWT_SECRET };
+  const servers = [await startServer('casehub', 'src/main.js', 3903, env, profileArgs)];
+  if (settings.compare) servers.push(await startServer('other', path.join(path.resolve(settings.compare), 'dist', 'src', 'main.js'), 3904, env));
+  const server = servers[0]!;
+  const databasePid = findDatabasePid();
   try {
     const signer = createTokenSigner(JWT_SECRET);
     const admin = await actorByEmail(db, 'admin@bench.test');
@@ -99,23 +180,31 @@ export async function runTicketsBench(): Promise<void> {
 
     console.log('\n| filter | req/s | p50 ms | p99 ms | target p99 | non-2xx | CPU µs/request | indexes used | tables read without an index |\n|---|---|---|---|---|---|---|---|---|');
     let allMet = true;
+    const comparisons: string[] = [];
     for (const scenario of scenarios(agent.uuid, deep.next_cursor).filter((s) => s.name.toLowerCase().includes(settings.only))) {
       const path = `/api/v1/tickets?${new URLSearchParams(scenario.query)}`;
       const plan = await explain(db, scenario.as === 'admin' ? admin : agent, scenario.query);
-      await measure(server.url, path, tokens[scenario.as], 2); // warm-up: JIT, buffer pool
-      const before = readCpu(pids);
-      const result = await measure(server.url, path, tokens[scenario.as], settings.seconds);
-      const cpu = microsPer(cpuSpent(before, readCpu(pids)), result.requests.total);
-      const met = result.latency.p99 <= scenario.targetP99 && result.non2xx === 0 && result.errors === 0 && plan.scans.length === 0;
-      allMet &&= met;
-      console.log(
-        `| ${scenario.name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${scenario.targetP99} ${met ? 'met' : 'NOT met'} | ${result.non2xx + result.errors} | ${cpu} | ${plan.keys.join(', ')} | ${plan.scans.join(', ') || 'none'} |`,
-      );
+      const rounds: Round[] = [];
+      for (let i = 0; i < settings.rounds; i++) {
+        for (const each of inTurn(servers, i)) {
+          const measured = await measure(each.url, path, tokens[scenario.as], settings.seconds, { server: each.pid, database: databasePid });
+          rounds.push({ server: each.name, ...measured });
+        }
+      }
+      const ours = summarise(scenario, plan, rounds, 'casehub');
+      allMet &&= ours.met;
+      console.log(ours.line);
+      if (settings.compare) {
+        const other = summarise(scenario, plan, rounds, 'other');
+        console.log(other.line);
+        comparisons.push(`${scenario.name}: req/s ${(ours.rps / other.rps).toFixed(2)}, p99 ${(ours.p99 / other.p99).toFixed(2)}`);
+      }
     }
+    if (comparisons.length > 0) console.log(`\ncasehub / other:\n${comparisons.join('\n')}`);
     const which = settings.only ? ` (only the filters matching "${settings.only}")` : '';
     console.log(`\ntargets${which}: ${allMet ? 'all met' : 'NOT all met'}`);
   } finally {
-    await server.stop();
+    for (const each of servers) await each.stop();
     await db.destroy();
   }
 }
