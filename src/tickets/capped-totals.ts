@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { countUpTo } from '../db/count.js';
+import { countUpTo, countUpToQuery } from '../db/count.js';
 import { ShortMemory } from '../db/short-memory.js';
 import { now } from '../time/clock.js';
 
@@ -24,24 +24,42 @@ interface PastCap {
  */
 const reachedCap = new ShortMemory<PastCap>(2 * BELIEVED_MS);
 
+/** The column a page's rows carry their list's count in. */
+export interface CountedRow {
+  list_total?: number | string;
+}
+
 /**
- * How many rows `query` matches, counting no further than `cap`; a query that reached the cap
- * within the last ten seconds, or is being counted again by another request, answers `cap`
- * without counting. Totals below the cap, the exact ones, are always counted.
+ * Reads a page and the number of rows `countQuery` matches, counted no further than `cap`, in
+ * one statement where it can: `readPage` is given the count as a subquery to select as the
+ * column `list_total` (a second statement cost the API process about as much as the page).
+ * A query that reached the cap within the last ten seconds, or is being counted again by another
+ * request, answers `cap` without counting. Totals below the cap, the exact ones, are always
+ * counted. A page without rows carries no count: it is 0 when `emptyMeansNone` (the first page),
+ * else counted alone.
  */
-export async function countToCap(db: Knex, query: Knex.QueryBuilder, cap: number): Promise<number> {
-  const { sql, bindings } = query.toSQL();
+export async function readWithTotal<Row extends CountedRow>(
+  db: Knex,
+  countQuery: Knex.QueryBuilder,
+  cap: number,
+  emptyMeansNone: boolean,
+  readPage: (count: Knex.QueryBuilder | undefined) => Promise<Row[]>,
+): Promise<{ rows: Row[]; total: number }> {
+  const { sql, bindings } = countQuery.toSQL();
   const key = `${cap} ${sql} ${JSON.stringify(bindings)}`;
   const known = reachedCap.recall(db, key);
-  if (known && (known.recounting || now().getTime() - known.countedAt < BELIEVED_MS)) return cap;
+  if (known && (known.recounting || now().getTime() - known.countedAt < BELIEVED_MS)) return { rows: await readPage(undefined), total: cap };
   if (known) known.recounting = true;
+  let rows: Row[];
   let counted: number;
   try {
-    counted = await countUpTo(db, query, cap);
+    rows = await readPage(countUpToQuery(db, countQuery, cap));
+    if (rows.length > 0) counted = Number(rows[0]!.list_total);
+    else counted = emptyMeansNone ? 0 : await countUpTo(db, countQuery, cap);
   } finally {
     if (known) known.recounting = false;
   }
   if (counted >= cap) reachedCap.remember(db, key, { countedAt: now().getTime(), recounting: false });
   else reachedCap.forget(db, key);
-  return counted;
+  return { rows, total: counted };
 }

@@ -6,7 +6,7 @@ import { tagKey } from '../cases/tags.js';
 import { validate } from '../validation.js';
 import { visibleTo, type Actor } from './actor.js';
 import { joinSearch, planSearch, probeSearch, type TicketSearch } from '../search/match.js';
-import { countToCap } from './capped-totals.js';
+import { readWithTotal, type CountedRow } from './capped-totals.js';
 import { ticketQuery } from './queries.js';
 import { ticketView, type TicketRow, type TicketView } from './view.js';
 
@@ -211,7 +211,9 @@ export async function listTickets(
   // A cursor page counts from the start of the list.
   const offset = filters.cursor ? 0 : page.offset;
   const countLimit = offset + TOTAL_LIMIT;
-  const [found, counted] = await Promise.all([rowsQuery as Promise<TicketRow[]>, countToCap(db, countQuery, countLimit + 1)]);
+  const { rows: found, total: counted } = await readWithTotal(db, countQuery, countLimit + 1, offset === 0 && !cursor, (count) =>
+    (count ? rowsQuery.select(count.as('list_total')) : rowsQuery) as Promise<Array<TicketRow & CountedRow>>,
+  );
   const rows = found.slice(0, page.limit);
   const last = rows[rows.length - 1];
   return {

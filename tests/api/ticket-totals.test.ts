@@ -95,4 +95,28 @@ describe('a total past the cap', () => {
       app.db.off('query', capture);
     }
   });
+
+  it('comes with the page in one statement; a page past the end counts alone', async () => {
+    await insertTickets(3, { category: 'general', day: '20260104' });
+    const statements: string[] = [];
+    const capture = (q: { sql: string }) => {
+      if (/`cases`/.test(q.sql)) statements.push(q.sql);
+    };
+    app.db.on('query', capture);
+    try {
+      expect(await listTickets(app, admin, '?category=general&limit=2')).toMatchObject({ total: 3, total_exact: true });
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatch(/count\(\*\).*list_total/s);
+
+      statements.length = 0;
+      expect(await listTickets(app, admin, '?category=technical')).toMatchObject({ items: [], total: 0, total_exact: true });
+      expect(statements).toHaveLength(1);
+
+      statements.length = 0;
+      expect(await listTickets(app, admin, '?category=general&offset=5')).toMatchObject({ items: [], total: 3, total_exact: true });
+      expect(statements).toHaveLength(2);
+    } finally {
+      app.db.off('query', capture);
+    }
+  });
 });
