@@ -138,9 +138,11 @@ function inTurn(servers: Server[], round: number): Server[] {
   return round % 2 === 0 ? servers : [...servers].reverse();
 }
 
+/** The middle value; with an even count, the mean of the two middle ones. */
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? Math.round((sorted[middle - 1]! + sorted[middle]!) / 2) : sorted[Math.floor(middle)]!;
 }
 
 /** One line per build: mean requests/s, and the median round's p50 and p99 (every round's p99 too). */
