@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { countUpTo, countUpToQuery } from '../db/count.js';
-import { ShortMemory } from '../db/short-memory.js';
-import { now } from '../time/clock.js';
+import { SharedBelief } from '../db/short-memory.js';
 
 /**
  * How long a list's "more than the cap" is believed without counting again. Such a total says
@@ -10,19 +9,8 @@ import { now } from '../time/clock.js';
  */
 const BELIEVED_MS = 10_000;
 
-interface PastCap {
-  countedAt: number;
-  /** A request is counting again: until it knows, the others keep answering the cap. */
-  recounting: boolean;
-}
-
-/**
- * Totals that reached the cap, remembered a little longer than they are believed: once the
- * belief ran out under load, every request in flight counted at once (ten counts of 15 to 60 ms
- * holding every connection of the pool), so the first request counts again and the others
- * answer the cap meanwhile.
- */
-const reachedCap = new ShortMemory<PastCap>(2 * BELIEVED_MS);
+/** Totals that reached the cap (src/db/short-memory.ts says why one request counts again). */
+const reachedCap = new SharedBelief<true>(BELIEVED_MS);
 
 /** The column a page's rows carry their list's count in. */
 export interface CountedRow {
@@ -47,19 +35,14 @@ export async function readWithTotal<Row extends CountedRow>(
 ): Promise<{ rows: Row[]; total: number }> {
   const { sql, bindings } = countQuery.toSQL();
   const key = `${cap} ${sql} ${JSON.stringify(bindings)}`;
-  const known = reachedCap.recall(db, key);
-  if (known && (known.recounting || now().getTime() - known.countedAt < BELIEVED_MS)) return { rows: await readPage(undefined), total: cap };
-  if (known) known.recounting = true;
-  let rows: Row[];
-  let counted: number;
-  try {
-    rows = await readPage(countUpToQuery(db, countQuery, cap));
-    if (rows.length > 0) counted = Number(rows[0]!.list_total);
-    else counted = emptyMeansNone ? 0 : await countUpTo(db, countQuery, cap);
-  } finally {
-    if (known) known.recounting = false;
-  }
-  if (counted >= cap) reachedCap.remember(db, key, { countedAt: now().getTime(), recounting: false });
-  else reachedCap.forget(db, key);
-  return { rows, total: counted };
+  // Set when this request counts; a believed cap leaves it empty.
+  const read: { rows?: Row[]; total?: number } = {};
+  await reachedCap.answer(db, key, async () => {
+    const rows = await readPage(countUpToQuery(db, countQuery, cap));
+    const total = rows.length > 0 ? Number(rows[0]!.list_total) : emptyMeansNone ? 0 : await countUpTo(db, countQuery, cap);
+    Object.assign(read, { rows, total });
+    return total >= cap ? true : undefined;
+  });
+  if (read.rows === undefined || read.total === undefined) return { rows: await readPage(undefined), total: cap };
+  return { rows: read.rows, total: read.total };
 }
