@@ -25,15 +25,22 @@ function heldAsk<V>() {
   return { held, ask };
 }
 
+/** A belief of one second that answered `first` at the start; `at(ms)` moves the clock to start + ms. */
+async function believing(first: string) {
+  const belief = new SharedBelief<string>(1000);
+  const start = Date.now();
+  const at = (ms: number) => setClock(() => new Date(start + ms));
+  at(0);
+  expect(await belief.answer(app.db, 'k', async () => first)).toBe(first);
+  return { belief, at };
+}
+
 describe('a shared belief', () => {
   it('is asked once while believed, and again by one caller when its time is over; the others keep the old answer', async () => {
-    const belief = new SharedBelief<string>(1000);
-    const start = Date.now();
-    setClock(() => new Date(start));
-    expect(await belief.answer(app.db, 'k', async () => 'first')).toBe('first');
+    const { belief, at } = await believing('first');
     expect(await belief.answer(app.db, 'k', async () => 'not asked')).toBe('first');
 
-    setClock(() => new Date(start + 1001));
+    at(1001);
     const { held, ask } = heldAsk<string>();
     const asking = belief.answer(app.db, 'k', ask);
     const others = await Promise.all([belief.answer(app.db, 'k', ask), belief.answer(app.db, 'k', ask)]);
@@ -45,27 +52,21 @@ describe('a shared belief', () => {
   });
 
   it('forgets an undefined answer, lets the next caller ask after a failed one, and always asks when not trusted', async () => {
-    const belief = new SharedBelief<string>(1000);
-    const start = Date.now();
-    setClock(() => new Date(start));
-    await belief.answer(app.db, 'k', async () => 'first');
+    const { belief, at } = await believing('first');
     expect(await belief.answer(app.db, 'k', async () => 'asked anyway', false)).toBe('asked anyway');
 
-    setClock(() => new Date(start + 1001));
+    at(1001);
     await expect(belief.answer(app.db, 'k', () => Promise.reject(new Error('database gone')))).rejects.toThrow('database gone');
     expect(await belief.answer(app.db, 'k', async () => undefined)).toBeUndefined();
     expect(await belief.answer(app.db, 'k', async () => 'third')).toBe('third');
   });
 
   it('keeps the old answer no longer than twice its time, however long the asking takes', async () => {
-    const belief = new SharedBelief<string>(1000);
-    const start = Date.now();
-    setClock(() => new Date(start));
-    await belief.answer(app.db, 'k', async () => 'first');
-    setClock(() => new Date(start + 1001));
+    const { belief, at } = await believing('first');
+    at(1001);
     const { held, ask } = heldAsk<string>();
     const asking = belief.answer(app.db, 'k', ask);
-    setClock(() => new Date(start + 2001));
+    at(2001);
     expect(await belief.answer(app.db, 'k', async () => 'asked again')).toBe('asked again');
     held.release('late');
     await asking;
