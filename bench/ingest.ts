@@ -9,6 +9,7 @@ import { countPendingTickets } from '../src/reports/rollups/roller.js';
 import { indexPendingTickets } from '../src/search/indexer.js';
 import { freshDatabase } from './database.js';
 import { cpuSpent, findDatabasePid, microsPer, readCpu, type CpuReading } from './cpu.js';
+import { firstTwoInTurn, median } from './rounds.js';
 import { CASE_UID_PLACEHOLDER, makeTemplates } from './payloads.js';
 import { startServer, type Server } from './servers.js';
 
@@ -92,8 +93,6 @@ function summarise(rounds: Round[], name: string) {
   const mine = rounds.filter((r) => r.server === name);
   const requests = mine.reduce((sum, r) => sum + r.requests, 0);
   const seconds = mine.reduce((sum, r) => sum + r.seconds, 0);
-  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
-  const median = (values: number[]) => sorted(values)[Math.floor(values.length / 2)]!;
   return {
     name,
     rps: requests / seconds,
@@ -146,13 +145,11 @@ async function startComparison(env: Record<string, string>): Promise<Contender> 
 }
 
 /**
- * The order of a round. Whoever runs right after a Casehub meets MariaDB still flushing its
- * writes, so two Casehubs swap places every other round; the floor, which writes little, runs last.
+ * The order of a round: two Casehubs take turns (bench/rounds.ts); the floor, which writes
+ * little, runs last, and alone with Casehub keeps its place.
  */
 function inTurn(contenders: Contender[], round: number): Contender[] {
-  if (contenders.length < 3 || round % 2 === 0) return contenders;
-  const [first, second, ...rest] = contenders;
-  return [second!, first!, ...rest];
+  return contenders.length < 3 ? contenders : firstTwoInTurn(contenders, round);
 }
 
 function report(rounds: Round[], names: string[]): void {

@@ -15,8 +15,9 @@ import { listTickets } from '../src/tickets/list.js';
 import type { UserRole } from '../src/users/repository.js';
 import { cpuSpent, findDatabasePid, microsPer, readCpu, type CpuReading } from './cpu.js';
 import { mysqlTarget } from './database.js';
-import { startServer, type Server } from './servers.js';
+import { startServer } from './servers.js';
 import { prepareBacklog } from './backlog.js';
+import { firstTwoInTurn, median } from './rounds.js';
 import { SEARCH_WORD } from './ticket-seed.js';
 
 const settings = {
@@ -133,18 +134,6 @@ interface Round extends Measured {
   server: string;
 }
 
-/** Whoever runs second meets the machine warmed by the first, so the builds swap places every other round. */
-function inTurn(servers: Server[], round: number): Server[] {
-  return round % 2 === 0 ? servers : [...servers].reverse();
-}
-
-/** The middle value; with an even count, the mean of the two middle ones. */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return Number.isInteger(middle) ? Math.round((sorted[middle - 1]! + sorted[middle]!) / 2) : sorted[Math.floor(middle)]!;
-}
-
 /** One line per build: mean requests/s, and the median round's p50 and p99 (every round's p99 too). */
 function summarise(scenario: Scenario, plan: { keys: string[]; scans: string[] }, rounds: Round[], name: string): { line: string; met: boolean; rps: number; p99: number } {
   const own = rounds.filter((r) => r.server === name);
@@ -188,7 +177,7 @@ export async function runTicketsBench(): Promise<void> {
       const plan = await explain(db, scenario.as === 'admin' ? admin : agent, scenario.query);
       const rounds: Round[] = [];
       for (let i = 0; i < settings.rounds; i++) {
-        for (const each of inTurn(servers, i)) {
+        for (const each of firstTwoInTurn(servers, i)) {
           const measured = await measure(each.url, path, tokens[scenario.as], settings.seconds, { server: each.pid, database: databasePid });
           rounds.push({ server: each.name, ...measured });
         }

@@ -35,14 +35,13 @@ export async function readWithTotal<Row extends CountedRow>(
 ): Promise<{ rows: Row[]; total: number }> {
   const { sql, bindings } = countQuery.toSQL();
   const key = `${cap} ${sql} ${JSON.stringify(bindings)}`;
-  // Set when this request counts; a believed cap leaves it empty.
-  const read: { rows?: Row[]; total?: number } = {};
+  // Filled when this request counts; a believed cap leaves it empty.
+  const counted: { page?: { rows: Row[]; total: number } } = {};
   await reachedCap.answer(db, key, async () => {
     const rows = await readPage(countUpToQuery(db, countQuery, cap));
     const total = rows.length > 0 ? Number(rows[0]!.list_total) : emptyMeansNone ? 0 : await countUpTo(db, countQuery, cap);
-    Object.assign(read, { rows, total });
+    counted.page = { rows, total };
     return total >= cap ? true : undefined;
   });
-  if (read.rows === undefined || read.total === undefined) return { rows: await readPage(undefined), total: cap };
-  return { rows: read.rows, total: read.total };
+  return counted.page ?? { rows: await readPage(undefined), total: cap };
 }
