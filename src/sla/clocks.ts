@@ -35,7 +35,7 @@ export const FINISHED_STATUSES: readonly string[] = ['resolved', 'closed', 'reje
 /** Warnings go out when this share of the target has passed. */
 const WARN_SHARE = 0.8;
 
-export const dueAt = (clocks: SlaClocks, metric: SlaMetric) => clocks[`${metric}_due_at`];
+export const dueAt = (clocks: Pick<SlaClocks, `${SlaMetric}_due_at`>, metric: SlaMetric) => clocks[`${metric}_due_at`];
 const pausedMs = (clocks: SlaClocks, metric: SlaMetric) => (metric === 'resolution' ? Number(clocks.sla_paused_ms) : 0);
 
 /** Still counting: not answered, finished, paused or already breached. */

@@ -10,8 +10,14 @@ export interface ClockView {
   remaining_seconds: number | null;
 }
 
+/** What a ticket's clocks are shown from. */
+export type ShownClocks = Pick<
+  SlaClocks,
+  'first_response_at' | 'first_response_due_at' | 'resolution_due_at' | 'sla_paused_at' | 'finished_at' | 'first_response_breached_at' | 'resolution_breached_at'
+>;
+
 /** One clock as a ticket shows it: its deadline, whether it was met or breached, and time left. */
-export function clockView(clocks: SlaClocks, metric: SlaMetric, now: Date): ClockView {
+export function clockView(clocks: ShownClocks, metric: SlaMetric, now: Date): ClockView {
   const due = dueAt(clocks, metric);
   if (!due) return { due_at: null, state: 'none', remaining_seconds: null };
   const dueMs = dbTimeMs(due);
@@ -25,6 +31,6 @@ export function clockView(clocks: SlaClocks, metric: SlaMetric, now: Date): Cloc
   return { due_at: fromDbTime(due), state, remaining_seconds: remaining };
 }
 
-export function slaView(clocks: SlaClocks, now: Date) {
+export function slaView(clocks: ShownClocks, now: Date) {
   return { first_response: clockView(clocks, 'first_response', now), resolution: clockView(clocks, 'resolution', now) };
 }

@@ -6,12 +6,16 @@ import type { TicketRow } from './view.js';
 const TICKET_NUMBER = /^TICK-\d{8}-\d{4,}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `cases` (its tags included, in `tag_list`) with the public ids and email of the ticket's customer and assignee. */
-export function ticketQuery(db: Knex): Knex.QueryBuilder {
-  return db('cases')
+/**
+ * `cases` (its tags included, in `tag_list`) with the public ids and email of the ticket's
+ * customer and assignee: `columns` of the case (all by default), read from `cases` (which may be
+ * the table with an index hint).
+ */
+export function ticketQuery(db: Knex, cases: Knex.QueryBuilder = db('cases'), columns: readonly string[] = ['*']): Knex.QueryBuilder {
+  return cases
     .leftJoin('users as customer', 'customer.id', 'cases.customer_id')
     .leftJoin('users as assignee', 'assignee.id', 'cases.assignee_id')
-    .select('cases.*', 'customer.uuid as customer_uuid', 'customer.email as customer_email', 'assignee.uuid as assignee_uuid');
+    .select(...columns.map((column) => `cases.${column}`), 'customer.uuid as customer_uuid', 'customer.email as customer_email', 'assignee.uuid as assignee_uuid');
 }
 
 /** Narrows a query on `cases` to one ticket, by its UUID or its number; false when `ref` is neither. */

@@ -17,7 +17,21 @@ export interface TicketRow extends CaseRow, SlaClocks {
   assignee_uuid: string | null;
 }
 
-export function ticketView(row: TicketRow, now = clockNow()) {
+/**
+ * The columns of `cases` a ticket's view reads (and a list's cursor and sort): a list selects
+ * these alone, not the row's 44, which cost MariaDB and the row parser a tenth of a page's time.
+ */
+export const TICKET_VIEW_COLUMNS = [
+  'id', 'uuid', 'number', 'subject', 'description', 'status', 'priority', 'category', 'category_source', 'priority_source',
+  'classification_confidence', 'tag_list', 'source', 'case_uid', 'resolution_comment', 'created_at', 'updated_at', 'resolved_at',
+  'first_response_at', 'first_response_due_at', 'resolution_due_at', 'first_response_breached_at', 'resolution_breached_at',
+  'finished_at', 'sla_paused_at', 'archived',
+] as const;
+
+/** A ticket row with what its view reads. */
+export type TicketViewRow = Pick<TicketRow, (typeof TICKET_VIEW_COLUMNS)[number] | 'customer_uuid' | 'customer_email' | 'assignee_uuid'>;
+
+export function ticketView(row: TicketViewRow, now = clockNow()) {
   const sla = slaView(row, now);
   return {
     id: row.uuid,

@@ -1,3 +1,4 @@
+import { setClock } from '../../src/time/clock.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { errorBody } from '../helpers/json.js';
 import { call, listTickets, openTicket, type Ticket } from '../helpers/tickets.js';
@@ -55,6 +56,32 @@ describe('GET /api/v1/tickets filters', () => {
     expect((await listTickets(app, admin, '?source=api&limit=100')).total).toBe(24);
     const range = await listTickets(app, admin, '?created_from=2026-01-01T10:05:00Z&created_to=2026-01-01T10:08:00Z&sort=created_at');
     expect(ids(range.items)).toEqual(ids(made.slice(5, 8)));
+  });
+
+  it("lists an agent's open work by status, newest first, with its exact total", async () => {
+    await call(app, agent, 'PUT', `/tickets/${made[1]!.id}/status`, { status: 'in_progress' });
+    const page = await listTickets(app, agent, '?assignee_id=me&status=assigned,in_progress,reopened&limit=2');
+    expect(ids(page.items)).toEqual(ids([made[3]!, made[2]!]));
+    expect(page).toMatchObject({ total: 4, total_exact: true });
+    const working = await listTickets(app, admin, `?assignee_id=${agent.user.uuid}&status=in_progress`);
+    expect(ids(working.items)).toEqual([made[1]!.id]);
+    await call(app, agent, 'PUT', `/tickets/${made[1]!.id}/status`, { status: 'waiting' });
+    expect((await listTickets(app, agent, '?assignee_id=me&status=assigned,in_progress,reopened')).total).toBe(3);
+  });
+
+  it('answers each ticket of a list exactly as it is read alone', async () => {
+    // One instant for both reads, so the clocks' seconds left agree.
+    const at = new Date();
+    setClock(() => at);
+    for (const query of ['?limit=100', `?assignee_id=${agent.user.uuid}`, '?tag=vip&limit=100', '?status=open,assigned&priority=high,low&limit=100']) {
+      const page = await listTickets(app, admin, query);
+      expect(page.items.length).toBeGreaterThan(0);
+      for (const item of page.items) {
+        const alone = await call(app, admin, 'GET', `/tickets/${item.id}`);
+        expect(item).toEqual(await alone.json());
+      }
+    }
+    setClock(undefined);
   });
 
   it('finds words in the subject with q, and takes % and _ literally', async () => {
