@@ -51,4 +51,14 @@ describe('MySQL sessions', () => {
     expect(rows.length).toBeGreaterThan(10);
     expect(rows.filter((row) => row.engine !== 'InnoDB')).toEqual([]);
   });
+
+  it('read identities (a caseUid here) back as text in rows, raw results and plucks, and raw bodies as bytes', async () => {
+    const at = '2026-11-21 10:00:00.000';
+    const [integrationId] = await db('integrations').insert({ uuid: crypto.randomUUID(), name: 'crm', key_prefix: 'ch_y', key_hash: 'b'.repeat(64), created_at: at, updated_at: at });
+    await db('ingest_log').insert({ integration_id: integrationId, request_id: 'r-1', method: 'PUT', route: '/v1/case', case_uid: 'Case 🎫 ', status_code: 200, raw_body: Buffer.from([0xff, 0x00]), received_at: at });
+    expect(await db('ingest_log').first('case_uid', 'raw_body')).toEqual({ case_uid: 'Case 🎫 ', raw_body: Buffer.from([0xff, 0x00]) });
+    expect(await db('ingest_log').pluck('case_uid')).toEqual(['Case 🎫 ']);
+    const [rows] = (await db.raw('SELECT case_uid FROM ingest_log')) as [Array<{ case_uid: unknown }>];
+    expect(rows).toEqual([{ case_uid: 'Case 🎫 ' }]);
+  });
 });
