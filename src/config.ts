@@ -168,7 +168,9 @@ export function loadConfig(env: Env): Config {
     role: read<Role>(env, 'ROLE', 'all', oneOf(['api', 'worker', 'all'] as const), 'one of api, worker, all'),
     database: Object.freeze(database),
     databaseUrl,
-    dbPoolMax: read(env, 'DB_POOL_MAX', 10, integerIn(1, 200), 'an integer from 1 to 200'),
+    // Five: more statements at once than the database has cores only queue inside it, and on two
+    // cores ten made the ticket lists' slowest answers slower (docs/performance.md).
+    dbPoolMax: read(env, 'DB_POOL_MAX', 5, integerIn(1, 200), 'an integer from 1 to 200'),
     logLevel: read<LogLevel>(
       env,
       'LOG_LEVEL',
