@@ -7,10 +7,11 @@ import { signIn, type SignedIn } from '../helpers/users.js';
 let app: TestApp;
 let admin: SignedIn;
 let agent: SignedIn;
+let customer: SignedIn;
 
 beforeAll(async () => {
   app = await startTestApp();
-  [admin, agent] = await Promise.all([signIn(app, 'admin'), signIn(app, 'agent')]);
+  [admin, agent, customer] = await Promise.all([signIn(app, 'admin'), signIn(app, 'agent'), signIn(app, 'customer')]);
 });
 
 afterAll(() => app.close());
@@ -61,5 +62,24 @@ describe('the indexes lists are read through', () => {
     // A sort of its own is left to the planner everywhere.
     const [sorted] = await statementsOf(admin, '?sort=priority');
     expect(sorted).not.toMatch(/FORCE INDEX/i);
+  });
+});
+
+describe('people named by a list', () => {
+  it('are looked up inside the list statement, not by statements before it', async () => {
+    const seen: Array<{ sql: string; bindings: readonly unknown[] }> = [];
+    const capture = (q: { sql: string; bindings?: readonly unknown[] }) => seen.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    const email = customer.user.email!;
+    app.db.on('query', capture);
+    try {
+      await listTickets(app, admin, `?assignee_id=${agent.user.uuid}&customer_email=${encodeURIComponent(email)}`);
+    } finally {
+      app.db.off('query', capture);
+    }
+    // Left out: the signed-in admin's own read, when its second of trust is over.
+    const list = seen.filter((statement) => !statement.bindings.includes(admin.user.uuid));
+    expect(list).toHaveLength(1);
+    expect(list[0]!.sql).toMatch(/`cases`/);
+    expect(list[0]!.bindings).toEqual(expect.arrayContaining([agent.user.uuid, email]));
   });
 });
