@@ -181,7 +181,8 @@ function listIndexes(filters: TicketListQuery, people: People, of: { customerId?
   if (paired) return { page: LIST_INDEXES.statusPriority, count: LIST_INDEXES.statusPriority };
   const narrowed = filters.status || filters.priority || filters.category || filters.source;
   // The whole desk by creation; its count passes the cap, so it is rare and left to the planner.
-  if (actor.role === 'admin' && !narrowed) return { page: LIST_INDEXES.created };
+  // Not the archived tickets: few among many, they are better found by the archived flag.
+  if (actor.role === 'admin' && !narrowed && filters.archived !== 'true') return { page: LIST_INDEXES.created };
   return {};
 }
 
