@@ -28,7 +28,7 @@ function textOfRow(row: Record<string, unknown>): void {
 }
 
 /** Decodes identities in what knex answers: a row, rows, a raw result ([rows, fields]) or a pluck. */
-export function identitiesAsText(result: unknown): unknown {
+function identitiesAsText(result: unknown): unknown {
   if (Buffer.isBuffer(result) || result === null || typeof result !== 'object') return result;
   if (!Array.isArray(result)) {
     textOfRow(result as Record<string, unknown>);
