@@ -160,6 +160,23 @@ describe('pagination', () => {
     expect(seen).toEqual(ids(made));
   });
 
+  it('pages the newest first, the whole desk and an assignee\'s tickets, by offset and by cursor', async () => {
+    const newest = [...made].reverse();
+    const mine = ids(made.slice(0, 4).reverse());
+    expect(ids((await listTickets(app, admin, '?limit=5&offset=5')).items)).toEqual(ids(newest.slice(5, 10)));
+    expect(ids((await listTickets(app, admin, `?assignee_id=${agent.user.uuid}&limit=2&offset=1`)).items)).toEqual(mine.slice(1, 3));
+    for (const [query, expected] of [['', ids(newest)], [`&assignee_id=${agent.user.uuid}`, mine]] as const) {
+      const seen: string[] = [];
+      for (let cursor = ''; ; ) {
+        const page = await listTickets(app, admin, `?limit=3${query}${cursor}`);
+        seen.push(...ids(page.items));
+        if (!page.next_cursor) break;
+        cursor = `&cursor=${page.next_cursor}`;
+      }
+      expect(seen).toEqual(expected);
+    }
+  });
+
   it('pages a status × priority list in creation order both ways, by offset and by cursor, across its pairs', async () => {
     const query = 'status=open,assigned&priority=high,urgent,low';
     const matching = made.filter((_, i) => i % 4 !== 1);
