@@ -7,9 +7,8 @@ export function isMysql(db: Knex): boolean {
 
 /**
  * `table` read through `index` alone on MySQL (`FORCE INDEX`), or left to the planner when
- * `index` is undefined. MariaDB otherwise weighs every index that could serve a statement's
- * conditions, diving into each to estimate its rows, and for a ticket list that planning was a
- * sixth to a quarter of the statement's time. SQLite plans cheaply and is never told.
+ * `index` is undefined (src/tickets/list.ts, `listIndexes`, says why). SQLite plans cheaply and
+ * is never told.
  */
 export function tableThrough(db: Knex, table: string, index: string | undefined): Knex.QueryBuilder {
   if (index === undefined || !isMysql(db)) return db(table);

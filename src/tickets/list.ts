@@ -173,15 +173,16 @@ interface ListIndexes {
 function listIndexes(filters: TicketListQuery, people: People, of: { customerId?: number; assigneeId?: number }, actor: Actor, paired: boolean): ListIndexes {
   const newestFirst = (filters.sort ?? '-created_at') === '-created_at';
   if (!newestFirst || filters.q) return {};
+  // The page and its count through one index.
+  const both = (index: string, ordered = false): ListIndexes => ({ page: index, count: index, ordered });
   // A tag's rows lead, and each ticket is reached by its id.
-  if (filters.tag) return { page: LIST_INDEXES.byId, count: LIST_INDEXES.byId };
+  if (filters.tag) return both(LIST_INDEXES.byId);
   if (actor.role === 'customer' || people.customerId !== undefined || of.customerId !== undefined) return {};
   if (people.assigneeId !== undefined || of.assigneeId !== undefined) {
     // With statuses, each status is a range of its own, and the matches are sorted.
-    if (filters.status) return { page: LIST_INDEXES.assigneeStatus, count: LIST_INDEXES.assigneeStatus };
-    return { page: LIST_INDEXES.assignee, count: LIST_INDEXES.assignee, ordered: true };
+    return filters.status ? both(LIST_INDEXES.assigneeStatus) : both(LIST_INDEXES.assignee, true);
   }
-  if (paired) return { page: LIST_INDEXES.statusPriority, count: LIST_INDEXES.statusPriority };
+  if (paired) return both(LIST_INDEXES.statusPriority);
   const narrowed = filters.status || filters.priority || filters.category || filters.source;
   // The whole desk by creation; its count passes the cap, so it is rare and left to the planner.
   // Not the archived tickets: few among many, they are better found by the archived flag.
