@@ -20,7 +20,8 @@ export interface CountedRow {
 /**
  * Reads a page and the number of rows `countQuery` matches, counted no further than `cap`, in
  * one statement where it can: `readPage` is given the count as a subquery to select as the
- * column `list_total` (a second statement cost the API process about as much as the page).
+ * column `list_total` (a second statement cost the API process about as much as the page), or
+ * fills that column itself from the matches it reads anyway.
  * A query that reached the cap within the last ten seconds, or is being counted again by another
  * request, answers `cap` without counting. Totals below the cap, the exact ones, are always
  * counted. A page without rows carries no count: it is 0 when `emptyMeansNone` (the first page),

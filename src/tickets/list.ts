@@ -162,6 +162,8 @@ interface ListIndexes {
   count?: string;
   /** `page` holds the list in its order, so its rows are read whole as the walk reaches them. */
   ordered?: boolean;
+  /** `page` holds the list in several ranges, so the page reads every match to sort them. */
+  sorted?: boolean;
 }
 
 /**
@@ -174,13 +176,14 @@ function listIndexes(filters: TicketListQuery, people: People, of: { customerId?
   const newestFirst = (filters.sort ?? '-created_at') === '-created_at';
   if (!newestFirst || filters.q) return {};
   // The page and its count through one index.
-  const both = (index: string, ordered = false): ListIndexes => ({ page: index, count: index, ordered });
+  const both = (index: string, order: Pick<ListIndexes, 'ordered' | 'sorted'> = {}): ListIndexes => ({ page: index, count: index, ...order });
   // A tag's rows lead, and each ticket is reached by its id.
   if (filters.tag) return both(LIST_INDEXES.byId);
   if (actor.role === 'customer' || people.customerId !== undefined || of.customerId !== undefined) return {};
   if (people.assigneeId !== undefined || of.assigneeId !== undefined) {
-    // With statuses, each status is a range of its own, and the matches are sorted.
-    return filters.status ? both(LIST_INDEXES.assigneeStatus) : both(LIST_INDEXES.assignee, true);
+    // With statuses, each status is a range of its own: one holds its order, several are sorted.
+    if (!filters.status) return both(LIST_INDEXES.assignee, { ordered: true });
+    return both(LIST_INDEXES.assigneeStatus, { sorted: new Set(filters.status.split(',')).size > 1 });
   }
   if (paired) return both(LIST_INDEXES.statusPriority);
   const narrowed = filters.status || filters.priority || filters.category || filters.source;
@@ -237,7 +240,8 @@ export async function listTickets(
     if (cursor) afterCursor(query, sort, cursor);
     return query.orderByRaw(order).limit(upTo);
   };
-  const idsInOrder = (only: TicketListQuery, upTo: number) => inOrder(cases(through.page).select(db.raw(`${sort.sql} AS sort_value, ${sort.idSql} AS id`)), only, upTo);
+  const idsInOrder = (only: TicketListQuery, upTo: number, counted = false) =>
+    inOrder(cases(through.page).select(db.raw(`${sort.sql} AS sort_value, ${sort.idSql} AS id${counted ? ', COUNT(*) OVER () AS list_total' : ''}`)), only, upTo);
   // Each status × priority pair read up to the page's end, and the pairs merged in order.
   const merged = (parts: Knex.QueryBuilder[]) =>
     db
@@ -245,10 +249,14 @@ export async function listTickets(
       .from(db.unionAll(parts.map((part) => db.select('*').from(part.as('pair')))).as('pairs'))
       .orderByRaw(`sort_value ${direction}, id ${direction}`)
       .limit(page.limit + 1);
-  const deferred = () => {
-    const pageIds = pairs ? merged(pairs.map((pair) => idsInOrder({ ...filters, ...pair }, page.offset + page.limit + 1))) : idsInOrder(filters, page.limit + 1);
+  // `counted`: the page's ids carry the count of every match, which a list that sorts them all
+  // has read anyway.
+  const deferred = (counted = false) => {
+    const pageIds = pairs ? merged(pairs.map((pair) => idsInOrder({ ...filters, ...pair }, page.offset + page.limit + 1))) : idsInOrder(filters, page.limit + 1, counted);
     if (!cursor) pageIds.offset(page.offset);
-    return ticketQuery(db, db('cases'), TICKET_VIEW_COLUMNS).join(pageIds.as('page'), 'page.id', 'cases.id').orderByRaw(`page.sort_value ${direction}, page.id ${direction}`);
+    const rows = ticketQuery(db, db('cases'), TICKET_VIEW_COLUMNS).join(pageIds.as('page'), 'page.id', 'cases.id');
+    if (counted) rows.select('page.list_total');
+    return rows.orderByRaw(`page.sort_value ${direction}, page.id ${direction}`);
   };
   // A tag's tickets come in order off the tag's own index, and a list read through an index
   // that holds its order (named, so MariaDB keeps to it) the same way: nothing is sorted, so
@@ -266,12 +274,17 @@ export async function listTickets(
   const countQuery = narrow(cases(through.count), false);
   if (!through.count && (filters.status || filters.priority) && !search) countQuery.orderByRaw(order);
 
+  // A list that sorts every match for its page counts them there (a window count), instead of
+  // reading the same index entries again for the count: a fifth of MariaDB's time for an
+  // agent's open work. Not a cursor page, which counts from the start of the list, not the cursor.
+  const countedBySort = through.sorted === true && !pairs && !cursor;
   // A cursor page counts from the start of the list.
   const offset = filters.cursor ? 0 : page.offset;
   const countLimit = offset + TOTAL_LIMIT;
-  const { rows: found, total: counted } = await readWithTotal(db, countQuery, countLimit + 1, offset === 0 && !cursor, (count) =>
-    (count ? rowsQuery.select(count.as('list_total')) : rowsQuery) as Promise<Array<TicketViewRow & CountedRow>>,
-  );
+  const { rows: found, total: counted } = await readWithTotal(db, countQuery, countLimit + 1, offset === 0 && !cursor, (count) => {
+    const rows = !count ? rowsQuery : countedBySort ? deferred(true) : rowsQuery.select(count.as('list_total'));
+    return rows as Promise<Array<TicketViewRow & CountedRow>>;
+  });
   const rows = found.slice(0, page.limit);
   const last = rows[rows.length - 1];
   return {
