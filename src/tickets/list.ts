@@ -8,7 +8,7 @@ import { visibleTo, type Actor } from './actor.js';
 import { joinSearch, planSearch, probeSearch, type TicketSearch } from '../search/match.js';
 import { tableThrough } from '../db/dialect.js';
 import { readWithTotal, type CountedRow } from './capped-totals.js';
-import { ticketQuery } from './queries.js';
+import { ticketQuery, type TicketRead } from './queries.js';
 import { TICKET_VIEW_COLUMNS, ticketView, type TicketView, type TicketViewRow } from './view.js';
 
 export interface TicketListQuery {
@@ -107,6 +107,26 @@ function peopleFilters(db: Knex, filters: TicketListQuery, actor: Actor): People
   else if (filters.assignee_id) people.assigneeId = idOf({ uuid: filters.assignee_id.toLowerCase() });
   if (filters.customer_email) people.customerId = idOf({ email: filters.customer_email.trim().toLowerCase() });
   return people;
+}
+
+/**
+ * The public id of every listed ticket's assignee, when the list is one assignee's and the id is
+ * known without a lookup: the ticket read then needs no join for it.
+ */
+function knownAssignee(filters: TicketListQuery, actor: Actor): string | undefined {
+  if (filters.assignee_id === 'me') return actor.uuid;
+  if (filters.assignee_id !== undefined && filters.assignee_id !== 'none') return filters.assignee_id.toLowerCase();
+  return undefined;
+}
+
+/** Compares rows in the list's order, ties broken by id, as its SQL orders them. */
+function inListOrder(sort: SortKey): (a: TicketViewRow, b: TicketViewRow) => number {
+  const sign = sort.descending ? -1 : 1;
+  return (a, b) => {
+    const [first, second] = [sort.valueOf(a), sort.valueOf(b)];
+    if (first !== second) return first < second ? -sign : sign;
+    return (Number(a.id) - Number(b.id)) * sign;
+  };
 }
 
 /** Rows after the cursor's; the first condition alone bounds an index range, the rest breaks ties. */
@@ -229,6 +249,7 @@ export async function listTickets(
   const pairs = statusPriorityPairs(filters, sort, search);
   const through = listIndexes(filters, people, of, actor, pairs !== undefined);
   const cases = (index: string | undefined) => tableThrough(db, 'cases', index);
+  const read: TicketRead = { columns: TICKET_VIEW_COLUMNS, assigneeUuid: knownAssignee(filters, actor) };
   // The page is found on the indexes alone (its ids, in order), and only its rows are read
   // whole: sorting every match's wide row (3,700 for a status + priority list) read each one.
   const direction = sort.descending ? 'DESC' : 'ASC';
@@ -254,19 +275,20 @@ export async function listTickets(
   const deferred = (counted = false) => {
     const pageIds = pairs ? merged(pairs.map((pair) => idsInOrder({ ...filters, ...pair }, page.offset + page.limit + 1))) : idsInOrder(filters, page.limit + 1, counted);
     if (!cursor) pageIds.offset(page.offset);
-    const rows = ticketQuery(db, db('cases'), TICKET_VIEW_COLUMNS).join(pageIds.as('page'), 'page.id', 'cases.id');
-    if (counted) rows.select('page.list_total');
-    return rows.orderByRaw(`page.sort_value ${direction}, page.id ${direction}`);
+    // In no promised order: they are put in order here (see `inListOrder`).
+    const rows = ticketQuery(db, read).join(pageIds.as('page'), 'page.id', 'cases.id');
+    return counted ? rows.select('page.list_total') : rows;
   };
   // A tag's tickets come in order off the tag's own index, and a list read through an index
   // that holds its order (named, so MariaDB keeps to it) the same way: nothing is sorted, so
   // each row is read whole as the walk reaches it, instead of once for its id and again through
   // a derived table (a quarter of MariaDB's time for the page).
   const whole = () => {
-    const rows = inOrder(ticketQuery(db, cases(through.page), TICKET_VIEW_COLUMNS), filters, page.limit + 1);
+    const rows = inOrder(ticketQuery(db, { ...read, from: cases(through.page) }), filters, page.limit + 1);
     return cursor ? rows : rows.offset(page.offset);
   };
-  const rowsQuery = sort.sql.startsWith('case_tags.') || through.ordered ? whole() : deferred();
+  const readWhole = sort.sql.startsWith('case_tags.') || through.ordered;
+  const rowsQuery = readWhole ? whole() : deferred();
   // Left to the planner, a count with status or priority filters walks the page's index in the
   // page's order: unordered, MariaDB (10.11) picked a wider report index and read every open
   // ticket of it (1 s for a status + priority count; 11 ms ordered). Elsewhere ordering made it
@@ -285,7 +307,9 @@ export async function listTickets(
     const rows = !count ? rowsQuery : countedBySort ? deferred(true) : rowsQuery.select(count.as('list_total'));
     return rows as Promise<Array<TicketViewRow & CountedRow>>;
   });
-  const rows = found.slice(0, page.limit);
+  // A derived table's rows are sorted here: ordered by MariaDB, its sort cost more than the
+  // assignee's join.
+  const rows = (readWhole ? found : found.sort(inListOrder(sort))).slice(0, page.limit);
   const last = rows[rows.length - 1];
   return {
     items: rows.map((row) => ticketView(row)),

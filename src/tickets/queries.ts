@@ -6,16 +6,26 @@ import type { TicketRow } from './view.js';
 const TICKET_NUMBER = /^TICK-\d{8}-\d{4,}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** How a ticket read is made. */
+export interface TicketRead {
+  /** `cases`, or the table with an index hint. */
+  from?: Knex.QueryBuilder;
+  /** The case's columns; all by default. */
+  columns?: readonly string[];
+  /** The public id of every row's assignee, when the read is one assignee's: no join for it. */
+  assigneeUuid?: string;
+}
+
 /**
  * `cases` (its tags included, in `tag_list`) with the public ids and email of the ticket's
- * customer and assignee: `columns` of the case (all by default), read from `cases` (which may be
- * the table with an index hint).
+ * customer and assignee.
  */
-export function ticketQuery(db: Knex, cases: Knex.QueryBuilder = db('cases'), columns: readonly string[] = ['*']): Knex.QueryBuilder {
-  return cases
+export function ticketQuery(db: Knex, read: TicketRead = {}): Knex.QueryBuilder {
+  const query = (read.from ?? db('cases'))
     .leftJoin('users as customer', 'customer.id', 'cases.customer_id')
-    .leftJoin('users as assignee', 'assignee.id', 'cases.assignee_id')
-    .select(...columns.map((column) => `cases.${column}`), 'customer.uuid as customer_uuid', 'customer.email as customer_email', 'assignee.uuid as assignee_uuid');
+    .select(...(read.columns ?? ['*']).map((column) => `cases.${column}`), 'customer.uuid as customer_uuid', 'customer.email as customer_email');
+  if (read.assigneeUuid !== undefined) return query.select(db.raw('? AS assignee_uuid', [read.assigneeUuid]));
+  return query.leftJoin('users as assignee', 'assignee.id', 'cases.assignee_id').select('assignee.uuid as assignee_uuid');
 }
 
 /** Narrows a query on `cases` to one ticket, by its UUID or its number; false when `ref` is neither. */
