@@ -307,8 +307,8 @@ export async function listTickets(
     const rows = !count ? rowsQuery : countedBySort ? deferred(true) : rowsQuery.select(count.as('list_total'));
     return rows as Promise<Array<TicketViewRow & CountedRow>>;
   });
-  // A derived table's rows are sorted here: ordered by MariaDB, its sort cost more than the
-  // assignee's join.
+  // A derived page's rows are joined in no promised order; sorting its few rows here spares
+  // MariaDB a sort of its own.
   const rows = (readWhole ? found : found.sort(inListOrder(sort))).slice(0, page.limit);
   const last = rows[rows.length - 1];
   return {
