@@ -93,16 +93,23 @@ export class ClassificationLog {
     if (this.dir) this.afterCommit(trx, [{ event: 'override', ticket_id: ticket.uuid, log_id: String(latest.id), ...changed, by: by.uuid, at: at.toISOString() }]);
   }
 
+  /** The appends, one after another in the order their transactions committed. */
+  private appending: Promise<void> = Promise.resolve();
+
   private afterCommit(trx: Knex.Transaction, lines: object[]): void {
     const dir = this.dir!;
     const file = join(dir, `classification-${new Date().toISOString().slice(0, 10)}.jsonl`);
     const text = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
     // A rolled-back decision never happened, so it is never written; a failing disk must not
-    // fail the request that already committed.
-    trx.executionPromise
-      .then(() => mkdir(dir, { recursive: true }))
-      .then(() => appendFile(file, text))
-      .catch(() => undefined);
+    // fail the request that already committed. Appends that ran side by side could land out of
+    // order (a ticket's override before its decision).
+    const append = () => mkdir(dir, { recursive: true }).then(() => appendFile(file, text));
+    trx.executionPromise.then(
+      () => {
+        this.appending = this.appending.then(append).catch(() => undefined);
+      },
+      () => undefined,
+    );
   }
 }
 

@@ -260,6 +260,30 @@ describe('the JSONL log', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('keeps the lines in the order their changes committed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'casehub-classify-'));
+    const app = await startTestApp({ env: { CLASSIFY_LOG_DIR: dir } });
+    try {
+      const [customer, agent] = [await signIn(app, 'customer'), await signIn(app, 'agent')];
+      const expected: Array<[string, string]> = [];
+      for (let i = 0; i < 8; i++) {
+        const ticket = await openTicket(app, customer, { subject: `App crashes ${i}`, description: 'It crashes on start' });
+        await call(app, agent, 'PATCH', `/tickets/${ticket.id}`, { category: 'feature_request' });
+        expected.push(['decision', ticket.id], ['override', ticket.id]);
+      }
+      const lines = await eventually(async () => {
+        const [file] = await readdir(dir);
+        const parsed = (await readFile(join(dir, file!), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { event: string; ticket_id: string });
+        expect(parsed).toHaveLength(expected.length);
+        return parsed;
+      });
+      expect(lines.map((line) => [line.event, line.ticket_id])).toEqual(expected);
+    } finally {
+      await app.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /** The lines land after the commit, asynchronously: look again for up to two seconds. */
