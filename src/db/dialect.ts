@@ -14,3 +14,13 @@ export function tableThrough(db: Knex, table: string, index: string | undefined)
   if (index === undefined || !isMysql(db)) return db(table);
   return db.from(db.raw('?? FORCE INDEX (??)', [table, index]));
 }
+
+/**
+ * The rows of `parts` together (UNION ALL), each part with its own ORDER BY and LIMIT. MySQL
+ * takes each part in parentheses; SQLite only as a derived table apiece, which MariaDB would
+ * write to a temporary table of its own (a twelfth of a status × priority page's time).
+ */
+export function unionOfLimited(db: Knex, parts: Knex.QueryBuilder[]): Knex.QueryBuilder {
+  if (isMysql(db)) return db.unionAll(parts, true);
+  return db.unionAll(parts.map((part) => db.select('*').from(part.as('part'))));
+}

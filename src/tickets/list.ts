@@ -6,7 +6,7 @@ import { tagKey } from '../cases/tags.js';
 import { validate } from '../validation.js';
 import { visibleTo, type Actor } from './actor.js';
 import { joinSearch, planSearch, probeSearch, type TicketSearch } from '../search/match.js';
-import { tableThrough } from '../db/dialect.js';
+import { tableThrough, unionOfLimited } from '../db/dialect.js';
 import { readWithTotal, type CountedRow } from './capped-totals.js';
 import { ticketQuery, type TicketRead } from './queries.js';
 import { TICKET_VIEW_COLUMNS, ticketView, type TicketView, type TicketViewRow } from './view.js';
@@ -267,7 +267,7 @@ export async function listTickets(
   const merged = (parts: Knex.QueryBuilder[]) =>
     db
       .select('sort_value', 'id')
-      .from(db.unionAll(parts.map((part) => db.select('*').from(part.as('pair')))).as('pairs'))
+      .from(unionOfLimited(db, parts).as('pairs'))
       .orderByRaw(`sort_value ${direction}, id ${direction}`)
       .limit(page.limit + 1);
   // `counted`: the page's ids carry the count of every match, which a list that sorts them all

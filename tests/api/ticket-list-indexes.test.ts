@@ -62,6 +62,15 @@ describe('the indexes lists are read through', () => {
   });
 });
 
+describe('a status × priority list', () => {
+  it('reads its pairs as parts of one union: in parentheses on MySQL, a derived table apiece on SQLite', async () => {
+    const [statement] = await statementsOf(admin, '?status=open,in_progress&priority=high,urgent');
+    expect(statement!.match(/union all/gi)).toHaveLength(3);
+    if (dialect === 'mysql') expect(statement).not.toMatch(/as `part`/);
+    else expect(statement!.match(/as `part`/g)).toHaveLength(4);
+  });
+});
+
 describe('people named by a list', () => {
   it('are looked up inside the list statement, not by statements before it', async () => {
     const seen: Array<{ sql: string; bindings: readonly unknown[] }> = [];
