@@ -63,7 +63,7 @@ beforeAll(async () => {
 
 afterAll(() => app.close());
 
-describe('an agent\u2019s tickets in several statuses', () => {
+describe("an agent's tickets in several statuses", () => {
   it('are counted exactly by the page itself, in one statement', async () => {
     const { page, statements } = await listWithStatements(agent, `${OPEN_WORK}&limit=3`);
     expect(page).toMatchObject({ total: 7, total_exact: true });
