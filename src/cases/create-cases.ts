@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Classification, Classifier } from '../classification/classifier.js';
+import type { RulesDecision } from '../classification/rules.js';
 import { customersForSenders, senderKey } from '../customers/match.js';
 import { toDbTime } from '../db/time.js';
 import { newTicketClocks, SLA_METRICS } from '../sla/clocks.js';
@@ -8,7 +9,7 @@ import { loadSlaPolicies } from '../sla/deadlines.js';
 import { now as clockNow } from '../time/clock.js';
 import type { CaseInput, MessageInput } from './inputs.js';
 import type { CaseRow } from './repository.js';
-import { earliestOutbound, externalFields, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
+import { descriptionOf, earliestOutbound, externalFields, historyEntry, json, messageRow, uniqueByUid, writeResult, type IntegrationRef, type WriteResult } from './rows.js';
 import { caseIdsByUuid, insertAll, numberCases } from './bulk.js';
 import { tagListText, tagRows } from './tags.js';
 import { customFieldsText } from './custom-fields.js';
@@ -20,6 +21,8 @@ export interface NewCase {
   integration: IntegrationRef;
   input: CaseInput;
   messages: readonly MessageInput[];
+  /** The classifier's rules already applied to its subject and description (by a body thread). */
+  byRules?: RulesDecision;
 }
 
 type SlaColumns = ReturnType<typeof newTicketClocks>;
@@ -51,11 +54,6 @@ function caseRow(item: NewCase, customerId: number | null, clocks: SlaColumns, s
   };
 }
 
-/** A case's description is its first message. */
-function descriptionOf(messages: readonly MessageInput[]): string | null {
-  return [...messages].sort((a, b) => a.created.date.getTime() - b.created.date.getTime())[0]?.text ?? null;
-}
-
 /**
  * Creates cases that do not exist yet, any number at once, in a fixed number of statements:
  * customers, cases (their custom fields in the row), tags, messages and history as multi-row
@@ -72,7 +70,7 @@ export async function createCases(trx: Knex.Transaction, classifier: Classifier,
   const [customers, policies] = await Promise.all([customersForSenders(trx, firstInbound), loadSlaPolicies(trx)]);
   const classified = await classifier.classify(
     trx,
-    items.map(({ input, messages }) => ({ subject: input.subject, description: descriptionOf(messages), priority: priorityFromExternal(input.priority) })),
+    items.map(({ input, messages, byRules }) => ({ subject: input.subject, description: descriptionOf(messages), byRules, priority: priorityFromExternal(input.priority) })),
   );
 
   const rows = items.map((item, i) => {

@@ -5,9 +5,9 @@ import { customerForSender } from '../customers/match.js';
 import { clockChanges, type ClockEvent } from '../sla/clocks.js';
 import { loadSlaPolicies } from '../sla/deadlines.js';
 import { now as clockNow } from '../time/clock.js';
-import { createCases } from './create-cases.js';
+import { createCases, type NewCase } from './create-cases.js';
 import { customFieldsOfRow, customFieldsText, mergeCustomFields, type CustomField } from './custom-fields.js';
-import type { CaseInput, CasePatch, MessageInput } from './inputs.js';
+import type { CasePatch, MessageInput } from './inputs.js';
 import {
   existingMessageUids,
   findIntegrationCaseForUpdate,
@@ -132,15 +132,10 @@ function normaliseMicros(value: string): string {
  * PUT /v1/case and PUT /v1/case/messages: creates the case, or overwrites its fields, tags and
  * custom fields with these (unless `updated` is older than the stored one); messages always merge.
  */
-export async function putCase(
-  trx: Knex.Transaction,
-  classifier: Classifier,
-  integration: IntegrationRef,
-  input: CaseInput,
-  messages: readonly MessageInput[],
-): Promise<WriteResult> {
+export async function putCase(trx: Knex.Transaction, classifier: Classifier, stated: NewCase): Promise<WriteResult> {
+  const { integration, input, messages } = stated;
   const row = await findIntegrationCaseForUpdate(trx, integration.id, input.caseUid);
-  if (!row) return (await createCases(trx, classifier, [{ integration, input, messages }]))[0]!;
+  if (!row) return (await createCases(trx, classifier, [stated]))[0]!;
   const added = await mergeMessages(trx, integration, row, messages);
   if (isStale(row, input.updated.micros)) return writeResult(row, 'stale', added);
   const changed = await applyFields(

@@ -58,6 +58,11 @@ export function messageRow(caseId: number, message: MessageInput, customerId: nu
   };
 }
 
+/** A case's description is its first message. */
+export function descriptionOf(messages: readonly MessageInput[]): string | null {
+  return [...messages].sort((a, b) => a.created.date.getTime() - b.created.date.getTime())[0]?.text ?? null;
+}
+
 export function earliestOutbound(messages: readonly MessageInput[]): Date | undefined {
   const times = messages.filter((m) => m.direction === 'outbound').map((m) => m.created.date.getTime());
   return times.length > 0 ? new Date(Math.min(...times)) : undefined;

@@ -2,7 +2,7 @@ import { CATEGORIES, PRIORITIES, type Category, type Priority } from '../cases/v
 import { roundConfidence } from './confidence.js';
 import { features } from './features.js';
 import { NaiveBayes, type NaiveBayesState } from './naive-bayes.js';
-import { decideByRules, type RuleDecision } from './rules.js';
+import { decideByRules, type RuleDecision, type RulesDecision } from './rules.js';
 
 /**
  * The classifier as it decides: a learned model per field (category, priority) where the
@@ -13,6 +13,11 @@ import { decideByRules, type RuleDecision } from './rules.js';
 export interface TicketText {
   subject: string;
   description: string | null;
+  /**
+   * The rules' reading of this very text, when it was made already: an ingest body thread reads
+   * it beside the event loop (docs/architecture.md).
+   */
+  byRules?: RulesDecision;
 }
 
 export interface LabelledTicket extends TicketText {
@@ -69,10 +74,11 @@ function fromModel<T extends string>(model: NaiveBayes | undefined, version: num
 
 /** Category and priority for a ticket: the learned model's when it is sure, the rules' otherwise. */
 export function decide(model: LearnedModel | undefined, ticket: TicketText): Decision {
-  const seen = features(textOf(ticket));
+  // Features are the model's input alone: with no model yet, reading them is wasted work.
+  const seen = model ? features(textOf(ticket)) : [];
   const category = fromModel(model?.category, model?.version, seen, CATEGORIES);
   const priority = fromModel(model?.priority, model?.version, seen, PRIORITIES);
-  const rules = category && priority ? undefined : decideByRules(ticket.subject, ticket.description ?? '');
+  const rules = category && priority ? undefined : (ticket.byRules ?? decideByRules(ticket.subject, ticket.description ?? ''));
   return {
     category: category ?? { ...rules!.category, decidedBy: 'rules' },
     priority: priority ?? { ...rules!.priority, decidedBy: 'rules' },

@@ -118,8 +118,14 @@ function decide<T extends string>(cues: Record<T, Cues>, { inSubject, inBody }: 
   return { label: best, confidence: roundConfidence(bestScore / total), keywords: matched.get(best) ?? [] };
 }
 
+/** The rules' answer for both fields of one ticket. */
+export interface RulesDecision {
+  category: RuleDecision<Category>;
+  priority: RuleDecision<Priority>;
+}
+
 /** Category and priority by the rules, the text read once for both. */
-export function decideByRules(subject: string, body: string): { category: RuleDecision<Category>; priority: RuleDecision<Priority> } {
+export function decideByRules(subject: string, body: string): RulesDecision {
   const found = { inSubject: cuesIn(subject), inBody: cuesIn(body) };
   return { category: decide(CATEGORY_CUES, found, 'general'), priority: decide(PRIORITY_CUES, found, 'medium') };
 }

@@ -81,12 +81,12 @@ async function dispatch(deps: IngestDeps, req: IngestRequest, log: Log, entry: L
   const { body } = reading;
 
   if (body.kind === 'case') {
-    const { input, messages } = body;
+    const stated = { integration, input: body.input, messages: body.messages, byRules: body.byRules };
     // A new case goes into a batch with other new cases; anything else takes the one-request path.
-    const created = await deps.batcher.create({ integration, input, messages }, req.rawBody.length, () => entry(201, 'created', null));
+    const created = await deps.batcher.create(stated, req.rawBody.length, () => entry(201, 'created', null));
     if (created) return { status: 201, body: created, outcome: created.outcome };
     return write(db, log, async (trx) => {
-      const result = await putCase(trx, deps.classifier, integration, input, messages);
+      const result = await putCase(trx, deps.classifier, stated);
       return { status: statusOf(result), body: result, outcome: result.outcome };
     });
   }

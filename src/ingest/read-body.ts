@@ -1,4 +1,6 @@
 import type { CaseInput, CasePatch, MessageInput } from '../cases/inputs.js';
+import { decideByRules, type RulesDecision } from '../classification/rules.js';
+import { descriptionOf } from '../cases/rows.js';
 import { ValidationError } from '../errors.js';
 import { validate } from '../validation.js';
 import { parseJsonBody } from './parse-body.js';
@@ -9,7 +11,7 @@ export type BodyRoute = 'PUT /v1/case' | 'PUT /v1/case/messages' | 'POST /v1/cas
 
 /** A body as the domain takes it: validated and normalised (plain text, unique tags, UTC times). */
 export type IngestBody =
-  | { kind: 'case'; input: CaseInput; messages: MessageInput[] }
+  | { kind: 'case'; input: CaseInput; messages: MessageInput[]; byRules: RulesDecision }
   | { kind: 'message'; caseUid: string; message: MessageInput }
   | { kind: 'patch'; patch: CasePatch };
 
@@ -25,7 +27,10 @@ function normalised(route: BodyRoute, json: unknown): IngestBody {
     const valid = validate<CaseBody>(withList ? 'ingest-case.json' : 'ingest-case-message.json', json);
     const input = toCaseInput(valid);
     const messages = withList ? valid.messages!.map((m, i) => toMessageInput(m, `messages.${i}`)) : [toMessageInput(valid.message!, 'message')];
-    return { kind: 'case', input, messages };
+    // Read for the classifier here, beside the event loop, in case the case is new. (For an
+    // update the reading goes unused: a cost the body thread can bear better than the loop.)
+    const byRules = decideByRules(input.subject, descriptionOf(messages) ?? '');
+    return { kind: 'case', input, messages, byRules };
   }
   if (route === 'POST /v1/case/messages') {
     const valid = validate<MessageBody & { caseUid: string }>('ingest-message.json', json);

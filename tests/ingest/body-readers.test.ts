@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ThreadedReader, type BodyReader } from '../../src/ingest/body-readers.js';
 import { readBody, type BodyRoute } from '../../src/ingest/read-body.js';
+import { decideByRules } from '../../src/classification/rules.js';
 import { ValidationError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { caseBody, getCase, ingest, message, withIngestApp, type IngestContext } from '../helpers/ingest.js';
@@ -49,6 +50,23 @@ describe('reading ingest bodies on worker threads', () => {
     expect(input.extra).toEqual({ channelHint: { kept: true } });
     expect(messages[0]!.text).toBe('Hello\n\n1 < 2\nbye');
     expect(messages[1]!.direction).toBe('outbound');
+  });
+
+  it("reads a case's subject and first message for the classifier's rules, on the thread", async () => {
+    const body = caseBody({
+      subject: 'Invoice question',
+      messages: [
+        message({ created: '2024-01-15T11:00:00Z', text: 'Any news? It is urgent now.' }),
+        message({ created: '2024-01-15T09:00:00Z', text: 'I was <b>charged</b> twice on my last payment.' }),
+      ],
+    });
+    const reading = await reader.read('PUT /v1/case', bytes(body));
+    if (!('body' in reading) || reading.body.kind !== 'case') throw new Error('expected a case');
+    // The first message by time is the description, whatever its place in the list.
+    expect(reading.body.byRules).toEqual(decideByRules('Invoice question', 'I was charged twice on my last payment.'));
+    expect(reading.body.byRules.category).toMatchObject({ label: 'billing', keywords: expect.arrayContaining(['invoice', 'charged', 'payment']) });
+    // "urgent" is only in the later message, which the rules do not read.
+    expect(reading.body.byRules.priority.label).toBe('low');
   });
 
   it('answers a refusal as a ValidationError naming every field and the case it was for', async () => {

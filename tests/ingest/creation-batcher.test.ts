@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Classifier } from '../../src/classification/classifier.js';
+import type { RulesDecision } from '../../src/classification/rules.js';
 import { CreationBatcher } from '../../src/ingest/creation-batcher.js';
 import { toCaseInput, toMessageInput, type CaseBody } from '../../src/ingest/payload.js';
 import { createLogger } from '../../src/logger.js';
@@ -44,6 +45,19 @@ describe('the creation batcher', () => {
     expect(numbers[numbers.length - 1]! - numbers[0]!).toBe(24);
     expect(await app.db('ingest_log').whereIn('case_uid', uids).count({ n: '*' })).toEqual([{ n: 25 }]);
     for (const u of uids.slice(0, 3)) expect((await getCase(app, crm, u)).body.messages).toHaveLength(1);
+  });
+
+  it("classifies by the rules' reading it is handed, without reading the text again", async () => {
+    const batcher = new CreationBatcher(app.db, new Classifier(undefined), createLogger('silent'), { concurrency: 1 });
+    const item = newCase(uid('read'));
+    // The text is about a login; the reading handed in (as a body thread's would be) says otherwise.
+    const byRules: RulesDecision = {
+      category: { label: 'feature_request', confidence: 0.9, keywords: ['roadmap'] },
+      priority: { label: 'low', confidence: 0.8, keywords: ['no rush'] },
+    };
+    const created = await batcher.create({ ...item, input: { ...item.input, priority: null }, byRules }, 100, logEntry(item.input.caseUid));
+    const row = await app.db('cases').where({ uuid: created!.id }).first('category', 'priority', 'category_source', 'priority_source');
+    expect(row).toEqual({ category: 'feature_request', priority: 'low', category_source: 'auto', priority_source: 'auto' });
   });
 
   it('puts cases that arrive in separate callbacks of one turn of the event loop into one batch', async () => {
