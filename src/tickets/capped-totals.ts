@@ -12,6 +12,17 @@ const BELIEVED_MS = 10_000;
 /** Totals that reached the cap (src/db/short-memory.ts says why one request counts again). */
 const reachedCap = new SharedBelief<true>(BELIEVED_MS);
 
+/** What a list counts: the query, built when needed, and what names it when that is known without compiling it. */
+export interface CountOf {
+  query: () => Knex.QueryBuilder;
+  key?: string;
+}
+
+function keyOf(query: Knex.QueryBuilder): string {
+  const { sql, bindings } = query.toSQL();
+  return `${sql} ${JSON.stringify(bindings)}`;
+}
+
 /** The column a page's rows carry their list's count in. */
 export interface CountedRow {
   list_total?: number | string;
@@ -29,18 +40,17 @@ export interface CountedRow {
  */
 export async function readWithTotal<Row extends CountedRow>(
   db: Knex,
-  countQuery: Knex.QueryBuilder,
+  count: CountOf,
   cap: number,
   emptyMeansNone: boolean,
-  readPage: (count: Knex.QueryBuilder | undefined) => Promise<Row[]>,
+  readPage: (count: (() => Knex.QueryBuilder) | undefined) => Promise<Row[]>,
 ): Promise<{ rows: Row[]; total: number }> {
-  const { sql, bindings } = countQuery.toSQL();
-  const key = `${cap} ${sql} ${JSON.stringify(bindings)}`;
+  const key = `${cap} ${count.key ?? keyOf(count.query())}`;
   // Filled when this request counts; a believed cap leaves it empty.
   const counted: { page?: { rows: Row[]; total: number } } = {};
   await reachedCap.answer(db, key, async () => {
-    const rows = await readPage(countUpToQuery(db, countQuery, cap));
-    const total = rows.length > 0 ? Number(rows[0]!.list_total) : emptyMeansNone ? 0 : await countUpTo(db, countQuery, cap);
+    const rows = await readPage(() => countUpToQuery(db, count.query(), cap));
+    const total = rows.length > 0 ? Number(rows[0]!.list_total) : emptyMeansNone ? 0 : await countUpTo(db, count.query(), cap);
     counted.page = { rows, total };
     return total >= cap ? true : undefined;
   });

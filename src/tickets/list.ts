@@ -8,6 +8,7 @@ import { visibleTo, type Actor } from './actor.js';
 import { joinSearch, planSearch, probeSearch, type TicketSearch } from '../search/match.js';
 import { tableThrough, unionOfLimited } from '../db/dialect.js';
 import { readWithTotal, type CountedRow } from './capped-totals.js';
+import { CompiledStatements } from '../db/compiled.js';
 import { ticketQuery, type TicketRead } from './queries.js';
 import { TICKET_VIEW_COLUMNS, ticketView, type TicketView, type TicketViewRow } from './view.js';
 
@@ -163,6 +164,8 @@ function statusPriorityPairs(filters: TicketListQuery, sort: SortKey, search: Ti
   return statuses.flatMap((status) => priorities.map((priority) => ({ status, priority })));
 }
 
+const compiledLists = new CompiledStatements();
+
 /** The indexes lists are read through where the best is known (see `listIndexes`). */
 export const LIST_INDEXES = {
   assigneeStatus: 'cases_assignee_status_archived_created_index',
@@ -286,13 +289,16 @@ export async function listTickets(
     return cursor ? rows : rows.offset(page.offset);
   };
   const readWhole = sort.sql.startsWith('case_tags.') || through.order === 'held';
-  const rowsQuery = readWhole ? whole() : deferred();
+  const rowsQuery = () => (readWhole ? whole() : deferred());
   // Left to the planner, a count with status or priority filters walks the page's index in the
   // page's order: unordered, MariaDB (10.11) picked a wider report index and read every open
   // ticket of it (1 s for a status + priority count; 11 ms ordered). Elsewhere ordering made it
   // sort the whole table instead (a cursor page's count took 5 s), so only there.
-  const countQuery = narrow(cases(through.count), false);
-  if (!through.count && (filters.status || filters.priority) && !search) countQuery.orderByRaw(order);
+  const countQuery = () => {
+    const query = narrow(cases(through.count), false);
+    if (!through.count && (filters.status || filters.priority) && !search) query.orderByRaw(order);
+    return query;
+  };
 
   // A list that sorts every match for its page counts them there (a window count), instead of
   // reading the same index entries again for the count: a seventh of MariaDB's time for an
@@ -301,9 +307,15 @@ export async function listTickets(
   // A cursor page counts from the start of the list.
   const offset = filters.cursor ? 0 : page.offset;
   const countLimit = offset + TOTAL_LIMIT;
-  const { rows: found, total: counted } = await readWithTotal(db, countQuery, countLimit + 1, offset === 0 && !cursor, (count) => {
-    const rows = !count ? rowsQuery : countedBySort ? deferred(true) : rowsQuery.select(count.as('list_total'));
-    return rows as Promise<Array<TicketViewRow & CountedRow>>;
+  // A list its inputs alone decide (not `q`, whose words are looked up; not a cursor page, each
+  // of which is new) is compiled once and run again as it is.
+  const listKey = search || cursor ? undefined : JSON.stringify([actor.role, actor.id, actor.uuid, of, filters, page.limit, page.offset]);
+  const run = (variant: string, build: () => Knex.QueryBuilder) =>
+    (listKey ? compiledLists.rows(db, `${variant} ${listKey}`, build) : build()) as Promise<Array<TicketViewRow & CountedRow>>;
+  const { rows: found, total: counted } = await readWithTotal(db, { query: countQuery, key: listKey }, countLimit + 1, offset === 0 && !cursor, (count) => {
+    if (!count) return run('page', rowsQuery);
+    if (countedBySort) return run('windowed', () => deferred(true));
+    return run('counted', () => rowsQuery().select(count().as('list_total')));
   });
   // A derived page's rows are joined in no promised order; sorting its few rows here spares
   // MariaDB a sort of its own.

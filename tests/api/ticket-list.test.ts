@@ -211,3 +211,28 @@ describe('pagination', () => {
     expect((await call(app, admin, 'GET', '/tickets?cursor=bm90LWpzb24')).status).toBe(400);
   });
 });
+
+describe('a list compiled once (src/db/compiled.ts)', () => {
+  it('reads the tickets as they are now, each time it runs', async () => {
+    const query = '?tag=compiled-once&status=open,assigned&priority=high,urgent';
+    expect((await listTickets(app, admin, query)).items).toEqual([]);
+    const first = await openTicket(app, admin, { subject: 'Compiled once, first', priority: 'high', tags: ['compiled-once'] });
+    expect(ids((await listTickets(app, admin, query)).items)).toEqual([first.id]);
+    const second = await openTicket(app, admin, { subject: 'Compiled once, second', priority: 'urgent', tags: ['compiled-once'] });
+    const both = await listTickets(app, admin, query);
+    expect(ids(both.items)).toEqual([second.id, first.id]);
+    expect(both.total).toBe(2);
+    expect((await call(app, admin, 'DELETE', `/tickets/${second.id}`)).status).toBe(204);
+    expect(ids((await listTickets(app, admin, query)).items)).toEqual([first.id]);
+  });
+
+  it("keeps each customer's list their own, for the very same query", async () => {
+    const bob = await signIn(app, 'customer');
+    const query = '?tag=compiled-own&status=open';
+    const alices = await openTicket(app, admin, { subject: "Alice's compiled list", tags: ['compiled-own'], customer_id: alice.user.uuid });
+    const bobs = await openTicket(app, admin, { subject: "Bob's compiled list", tags: ['compiled-own'], customer_id: bob.user.uuid });
+    expect(ids((await listTickets(app, alice, query)).items)).toEqual([alices.id]);
+    expect(ids((await listTickets(app, bob, query)).items)).toEqual([bobs.id]);
+    expect(ids((await listTickets(app, admin, query)).items)).toEqual([bobs.id, alices.id]);
+  });
+});
