@@ -12,7 +12,10 @@ const BELIEVED_MS = 10_000;
 /** Totals that reached the cap (src/db/short-memory.ts says why one request counts again). */
 const reachedCap = new SharedBelief<true>(BELIEVED_MS);
 
-/** What a list counts: the query, built when needed, and what names it when that is known without compiling it. */
+/**
+ * What a list counts: the query, built only when needed, and the key its belief is kept under
+ * when the caller knows one without compiling the query (the inputs that decide it).
+ */
 export interface CountOf {
   query: () => Knex.QueryBuilder;
   key?: string;
@@ -29,12 +32,13 @@ export interface CountedRow {
 }
 
 /**
- * Reads a page and the number of rows `countQuery` matches, counted no further than `cap`, in
- * one statement where it can: `readPage` is given the count as a subquery to select as the
- * column `list_total` (a second statement cost the API process about as much as the page), or
- * fills that column itself from the matches it reads anyway.
- * A query that reached the cap within the last ten seconds, or is being counted again by another
- * request, answers `cap` without counting. Totals below the cap, the exact ones, are always
+ * Reads a page and the number of rows `count.query()` matches, counted no further than `cap`,
+ * in one statement where it can: `readPage` is given what builds the count as a subquery, to
+ * select as the column `list_total` (a second statement cost the API process about as much as
+ * the page), or fills that column itself from the matches it reads anyway. Neither the count
+ * nor its subquery is built when the page does not need it.
+ * A count that reached the cap within the last ten seconds, or is being counted again by another
+ * request, answers `cap` without counting. It is known by `count.key`, or else by its SQL. Totals below the cap, the exact ones, are always
  * counted. A page without rows carries no count: it is 0 when `emptyMeansNone` (the first page),
  * else counted alone.
  */
