@@ -19,7 +19,8 @@ const STOP_WORDS = new Set(
 /** Every word of a text, lower-cased, in order (`can't` stays one word, `user's` becomes `user`). */
 export function tokens(text: string): string[] {
   const found = text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
-  return found.map((w) => w.replace(/['’]s$/, ''));
+  // Most words have no apostrophe: a pattern run on each of them was a third of the time.
+  return found.map((w) => (w.endsWith("'s") || w.endsWith('’s') ? w.slice(0, -2) : w));
 }
 
 /** The words that carry meaning: stop words and one-letter words left out. */

@@ -71,14 +71,20 @@ const PRIORITY_CUES: Record<Priority, Cues> = {
   ],
 };
 
+/** A cue as it is looked for in a text: its whole text and its words. */
+interface Cue {
+  text: string;
+  words: string[];
+}
+
 /** Every cue by its first word, so a text is read once whatever the number of cues. */
-const CUES_BY_FIRST_WORD = new Map<string, string[][]>();
+const CUES_BY_FIRST_WORD = new Map<string, Cue[]>();
 for (const cues of [...Object.values(CATEGORY_CUES), ...Object.values(PRIORITY_CUES)] as Cues[]) {
-  for (const [cue] of cues) {
-    const cueWords = cue.split(' ');
-    const list = CUES_BY_FIRST_WORD.get(cueWords[0]!) ?? [];
-    if (!list.some((known) => known.join(' ') === cue)) list.push(cueWords);
-    CUES_BY_FIRST_WORD.set(cueWords[0]!, list);
+  for (const [text] of cues) {
+    const words = text.split(' ');
+    const list = CUES_BY_FIRST_WORD.get(words[0]!) ?? [];
+    if (!list.some((known) => known.text === text)) list.push({ text, words });
+    CUES_BY_FIRST_WORD.set(words[0]!, list);
   }
 }
 
@@ -87,8 +93,10 @@ function cuesIn(text: string): Set<string> {
   const list = tokens(text);
   const found = new Set<string>();
   for (let i = 0; i < list.length; i++) {
-    for (const cueWords of CUES_BY_FIRST_WORD.get(list[i]!) ?? []) {
-      if (cueWords.every((word, k) => list[i + k] === word)) found.add(cueWords.join(' '));
+    const starting = CUES_BY_FIRST_WORD.get(list[i]!);
+    if (starting === undefined) continue;
+    for (const cue of starting) {
+      if (cue.words.every((word, k) => list[i + k] === word)) found.add(cue.text);
     }
   }
   return found;
@@ -99,23 +107,48 @@ interface Found {
   inBody: Set<string>;
 }
 
-/** The best class by weighted cues, or `fallback` with a low confidence when nothing matched. */
-function decide<T extends string>(cues: Record<T, Cues>, { inSubject, inBody }: Found, fallback: T): RuleDecision<T> {
-  const scores = new Map<T, number>();
-  const matched = new Map<T, string[]>();
+/** Where a cue counts: each class that lists it, its weight there, and its place in the list. */
+type Votes<T extends string> = Map<string, Array<{ label: T; weight: number; place: number }>>;
+
+function votesOf<T extends string>(cues: Record<T, Cues>): Votes<T> {
+  const votes: Votes<T> = new Map();
   for (const label of Object.keys(cues) as T[]) {
-    for (const [cue, weight] of cues[label]) {
-      const subjectHit = inSubject.has(cue);
-      if (!subjectHit && !inBody.has(cue)) continue;
-      scores.set(label, (scores.get(label) ?? 0) + weight * (subjectHit ? 2 : 1));
-      matched.set(label, [...(matched.get(label) ?? []), cue]);
-    }
+    cues[label].forEach(([cue, weight], place) => {
+      const list = votes.get(cue) ?? [];
+      list.push({ label, weight, place });
+      votes.set(cue, list);
+    });
   }
+  return votes;
+}
+
+const CATEGORY_VOTES = votesOf(CATEGORY_CUES);
+const PRIORITY_VOTES = votesOf(PRIORITY_CUES);
+
+/**
+ * The best class by weighted cues, or `fallback` with a low confidence when nothing matched.
+ * Only the cues found are visited, so the cost follows the text, not the size of the lists.
+ */
+function decide<T extends string>(votes: Votes<T>, { inSubject, inBody }: Found, fallback: T): RuleDecision<T> {
+  const scores = new Map<T, number>();
+  const matched = new Map<T, Array<{ place: number; cue: string }>>();
+  const count = (cue: string, inSubjectToo: boolean) => {
+    for (const { label, weight, place } of votes.get(cue) ?? []) {
+      scores.set(label, (scores.get(label) ?? 0) + weight * (inSubjectToo ? 2 : 1));
+      const list = matched.get(label) ?? [];
+      list.push({ place, cue });
+      matched.set(label, list);
+    }
+  };
+  for (const cue of inSubject) count(cue, true);
+  for (const cue of inBody) if (!inSubject.has(cue)) count(cue, false);
   const ranked = [...scores].sort((a, b) => b[1] - a[1]);
   const [best, bestScore] = ranked[0] ?? [fallback, 0];
   if (bestScore === 0 || ranked[1]?.[1] === bestScore) return { label: fallback, confidence: 0.3, keywords: [] };
   const total = ranked.reduce((sum, [, score]) => sum + score, 0);
-  return { label: best, confidence: roundConfidence(bestScore / total), keywords: matched.get(best) ?? [] };
+  // Keywords in the order the class lists them, whatever the order they were found in.
+  const keywords = (matched.get(best) ?? []).sort((a, b) => a.place - b.place).map(({ cue }) => cue);
+  return { label: best, confidence: roundConfidence(bestScore / total), keywords };
 }
 
 /** The rules' answer for both fields of one ticket. */
@@ -127,7 +160,7 @@ export interface RulesDecision {
 /** Category and priority by the rules, the text read once for both. */
 export function decideByRules(subject: string, body: string): RulesDecision {
   const found = { inSubject: cuesIn(subject), inBody: cuesIn(body) };
-  return { category: decide(CATEGORY_CUES, found, 'general'), priority: decide(PRIORITY_CUES, found, 'medium') };
+  return { category: decide(CATEGORY_VOTES, found, 'general'), priority: decide(PRIORITY_VOTES, found, 'medium') };
 }
 
 export const categoryByRules = (subject: string, body: string) => decideByRules(subject, body).category;

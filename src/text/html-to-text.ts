@@ -34,13 +34,14 @@ export function htmlToText(input: string): string {
   return tidyLines(text);
 }
 
+// Spaces, tabs and carriage returns that end a line (lines end at \n only) or the text.
+const TRAILING_SPACE = /[ \t\r]+(?=\n|$)/g;
+
 /** Trailing spaces off each line, no-break spaces as spaces, at most one blank line in a row, no blank ends. */
 function tidyLines(text: string): string {
   return text
     .replace(/\u00a0/g, ' ')
-    .split('\n')
-    .map((line) => line.replace(/[ \t\r]+$/, ''))
-    .join('\n')
+    .replace(TRAILING_SPACE, '')
     .replace(/\n{3,}/g, '\n\n')
     .replace(/^\n+|\n+$/g, '');
 }

@@ -37,6 +37,11 @@ describe('the keyword rules', () => {
     expect(decision).toMatchObject({ label: 'billing', keywords: ['invoice'] });
   });
 
+  it('lists the keywords in the order the class lists its cues, wherever they were found', () => {
+    const decision = categoryByRules('Refund', 'about my invoice and the refund of a payment');
+    expect(decision).toMatchObject({ label: 'billing', keywords: ['invoice', 'payment', 'refund'] });
+  });
+
   it('matches whole words and phrases only, in any case', () => {
     expect(categoryByRules('Debugging tips', 'Rebilling happens where?').label).toBe('general');
     expect(categoryByRules('NOT WORKING', '').keywords).toContain('not working');

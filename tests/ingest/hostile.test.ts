@@ -34,6 +34,14 @@ describe('hostile bodies', () => {
     expect(error.errors).toEqual({ body: ['must not nest deeper than 32 levels'] });
   });
 
+  it('counts no brackets inside strings, escaped quotes and backslashes included', async () => {
+    const inText = `quoted \\" [[{{ ${'['.repeat(40)} and a backslash \\`;
+    expect((await put(caseBody({ subject: inText, extra: { also: `\\\\" ${'{'.repeat(40)}` } }))).status).toBe(201);
+    // A string that ends in an escaped backslash is over: the nesting after it counts.
+    const error = await refused(await put(caseBody({ extra: { s: 'ends in \\', deeper: nested(31) } })));
+    expect(error.errors).toEqual({ body: ['must not nest deeper than 32 levels'] });
+  });
+
   it('refuses pathological nesting fast, without parsing it', async () => {
     const started = Date.now();
     const response = await put('['.repeat(60_000) + ']'.repeat(60_000));

@@ -14,6 +14,8 @@ describe('htmlToText', () => {
     ['markup-looking text that was escaped stays text', '&lt;script&gt;alert(1)&lt;/script&gt;', '<script>alert(1)</script>'],
     ['no-break spaces become spaces', 'a&nbsp;b', 'a b'],
     ['runs of blank lines collapse to one', '<p>a</p><p></p><p></p><p>b</p>', 'a\n\nb'],
+    ['spaces, tabs and carriage returns end no line, but stay inside one', '<p>a \t</p><p>b\r</p>x \ry  ', 'a\n\nb\nx \ry'],
+    ['a carriage return before a line break goes with the trailing spaces', 'one  <br>two\t\t<br>\r\nthree &nbsp;', 'one\ntwo\n\nthree'],
     ['a whole mail', '<html><head><title>T</title></head><body><p>Hi John,</p><p>Thanks &amp; regards,<br>Support</p></body></html>', 'Hi John,\n\nThanks & regards,\nSupport'],
   ])('%s', (_name, input, expected) => {
     expect(htmlToText(input)).toBe(expected);
