@@ -7,10 +7,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100;
 
-/** User plus system CPU of one process so far, in milliseconds; undefined when unreadable. */
-function cpuMillis(pid: number): number | undefined {
+/** User plus system CPU so far of a process or one of its threads (its `stat` file), in milliseconds; undefined when unreadable. */
+function cpuMillisOf(statFile: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statFile, 'utf8');
     // Fields after the command name, which is in parentheses and may contain spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
@@ -39,7 +39,7 @@ export type CpuReading = Record<string, number>;
 export function readCpu(pids: Record<string, number | undefined>): CpuReading {
   const reading: CpuReading = {};
   for (const [name, pid] of Object.entries(pids)) {
-    const ms = pid === undefined ? undefined : cpuMillis(pid);
+    const ms = pid === undefined ? undefined : cpuMillisOf(`/proc/${pid}/stat`);
     if (ms !== undefined) reading[name] = ms;
   }
   const self = process.cpuUsage();
@@ -59,4 +59,30 @@ export function microsPer(spent: CpuReading, units: number, names: Record<string
   return Object.entries(spent)
     .map(([who, ms]) => `${names[who] ?? who} ${Math.round((ms * 1000) / Math.max(units, 1))}`)
     .join(', ');
+}
+
+/**
+ * CPU milliseconds so far of the database server's connection threads, by the database each
+ * connection uses (MariaDB names each connection's thread in `information_schema.processlist`).
+ * Two servers on two databases can then be told apart inside one MariaDB.
+ */
+export function connectionCpuByDatabase(databasePid: number, connections: ReadonlyArray<{ db: string | null; tid: number }>): Map<string, number> {
+  const byThread = new Map<string, number>();
+  for (const { db, tid } of connections) {
+    const ms = db === null ? undefined : cpuMillisOf(`/proc/${databasePid}/task/${tid}/stat`);
+    if (ms !== undefined) byThread.set(`${db}\u0000${tid}`, ms);
+  }
+  return byThread;
+}
+
+/** What each database's connections spent between two readings, counting only threads alive at both. */
+export function connectionCpuSpent(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  const spent = new Map<string, number>();
+  for (const [thread, ms] of after) {
+    const start = before.get(thread);
+    if (start === undefined) continue;
+    const db = thread.split('\u0000')[0]!;
+    spent.set(db, (spent.get(db) ?? 0) + ms - start);
+  }
+  return spent;
 }

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import mysql from 'mysql2/promise';
 import { createIntegration } from '../src/integrations/service.js';
 import { createDb } from '../src/db/connect.js';
 import { parseDatabaseUrl } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { countPendingTickets } from '../src/reports/rollups/roller.js';
 import { indexPendingTickets } from '../src/search/indexer.js';
-import { freshDatabase } from './database.js';
-import { cpuSpent, findDatabasePid, microsPer, readCpu, type CpuReading } from './cpu.js';
+import { freshDatabase, mysqlTarget } from './database.js';
+import { connectionCpuByDatabase, connectionCpuSpent, cpuSpent, findDatabasePid, microsPer, readCpu, type CpuReading } from './cpu.js';
 import { firstTwoInTurn, median } from './rounds.js';
 import { CASE_UID_PLACEHOLDER, makeTemplates } from './payloads.js';
 import { startServer, type Server } from './servers.js';
@@ -22,6 +23,11 @@ const settings = {
   profile: process.env.BENCH_PROFILE === '1',
   /** Another built checkout to run beside this one, round for round, on a database of its own (A/B). */
   compare: process.env.BENCH_COMPARE,
+  /**
+   * With `compare`: the two Casehubs under load at the same time, half the connections each,
+   * instead of one after the other. The machine's drift then hits both alike within a round.
+   */
+  sideBySide: process.env.BENCH_SIDE_BY_SIDE === '1',
 };
 
 interface Round {
@@ -43,14 +49,14 @@ async function apiKeyFor(url: string): Promise<string> {
   return integration.api_key;
 }
 
-function load(server: Server, seconds: number, templates: string[], key: string): Promise<Round> {
+function load(server: Server, seconds: number, templates: string[], key: string, connections = settings.connections): Promise<Round> {
   let next = 0;
   const run = randomBytes(4).toString('hex');
   return new Promise((resolve, reject) => {
     autocannon(
       {
         url: server.url,
-        connections: settings.connections,
+        connections,
         duration: seconds,
         requests: [
           {
@@ -89,6 +95,11 @@ function perRequest(rounds: Round[], requests: number): string {
   return microsPer(total, requests);
 }
 
+/** Server and database CPU microseconds per request, from a summary's figures. */
+function cpuOf(summary: { cpu: CpuReading; requests: number }): number {
+  return (((summary.cpu.server ?? 0) + (summary.cpu.database ?? 0)) * 1000) / summary.requests;
+}
+
 function summarise(rounds: Round[], name: string) {
   const mine = rounds.filter((r) => r.server === name);
   const requests = mine.reduce((sum, r) => sum + r.requests, 0);
@@ -101,6 +112,8 @@ function summarise(rounds: Round[], name: string) {
     non2xx: mine.reduce((sum, r) => sum + r.non2xx, 0),
     errors: mine.reduce((sum, r) => sum + r.errors, 0),
     cpuPerRequest: perRequest(mine, requests),
+    cpu: Object.fromEntries(['server', 'database'].map((who) => [who, mine.reduce((sum, r) => sum + (r.cpu[who] ?? 0), 0)])) as CpuReading,
+    requests,
   };
 }
 
@@ -133,6 +146,8 @@ async function measureDeferredJobs(databasePid: number | undefined): Promise<voi
 interface Contender {
   server: Server;
   key: string;
+  /** The database it writes to, by name. */
+  database: string;
 }
 
 /** The other checkout's Casehub (`BENCH_COMPARE`): it migrates its own database as it starts. */
@@ -141,7 +156,46 @@ async function startComparison(env: Record<string, string>): Promise<Contender> 
   await freshDatabase(databaseUrl, false);
   const script = path.join(path.resolve(settings.compare!), 'dist', 'src', 'main.js');
   const server = await startServer('other', script, 3904, { ...env, DATABASE_URL: databaseUrl, ROLE: 'api' });
-  return { server, key: await apiKeyFor(databaseUrl) };
+  return { server, key: await apiKeyFor(databaseUrl), database: mysqlTarget(databaseUrl).database };
+}
+
+/** One server under the whole load; the database's CPU is all of MariaDB's. */
+async function alone({ server, key }: Contender, databasePid: number | undefined, templates: string[]): Promise<Round> {
+  const pids = { server: server.pid, database: databasePid };
+  const before = readCpu(pids);
+  const round = await load(server, settings.seconds, templates, key);
+  round.cpu = cpuSpent(before, readCpu(pids));
+  return round;
+}
+
+/** The connections of MariaDB's clients: which database each uses and its thread. */
+async function databaseConnections(): Promise<Array<{ db: string | null; tid: number }>> {
+  const target = mysqlTarget(settings.databaseUrl);
+  const connection = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password });
+  try {
+    const [rows] = await connection.query('SELECT db, tid FROM information_schema.processlist');
+    return rows as Array<{ db: string | null; tid: number }>;
+  } finally {
+    await connection.end();
+  }
+}
+
+/**
+ * Two servers under load at the same time, half the connections each. Each is charged its own
+ * process's CPU and that of the database connections on its own database; the load generator
+ * serves both, so its CPU is left out.
+ */
+async function sideBySide(pair: Contender[], databasePid: number, templates: string[]): Promise<Round[]> {
+  const before = pair.map(({ server }) => readCpu({ server: server.pid }));
+  const databaseBefore = connectionCpuByDatabase(databasePid, await databaseConnections());
+  const half = Math.max(1, Math.floor(settings.connections / 2));
+  const rounds = await Promise.all(pair.map(({ server, key }) => load(server, settings.seconds, templates, key, half)));
+  const database = connectionCpuSpent(databaseBefore, connectionCpuByDatabase(databasePid, await databaseConnections()));
+  rounds.forEach((round, i) => {
+    const server = cpuSpent(before[i]!, readCpu({ server: pair[i]!.server.pid })).server;
+    round.cpu = { server: server ?? 0, database: database.get(pair[i]!.database) ?? 0 };
+  });
+  return rounds;
 }
 
 /**
@@ -160,6 +214,12 @@ function report(rounds: Round[], names: string[]): void {
   const ours = named('casehub')!;
   const floor = named('floor')!;
   const other = named('other');
+  if (other && settings.sideBySide) {
+    // Each Casehub had half the connections and half the machine: only the two compare.
+    console.log(`\nside by side: casehub / other, requests ${(ours.rps / other.rps).toFixed(3)}, CPU per request (server and its database connections) ${(cpuOf(ours) / cpuOf(other)).toFixed(3)}`);
+    console.log('the target is measured without BENCH_SIDE_BY_SIDE: here neither Casehub had the whole machine');
+    return;
+  }
   const ratio = ours.rps / floor.rps;
   console.log(`\nratio casehub / floor: ${ratio.toFixed(2)}`);
   if (other) console.log(`ratio other / floor: ${(other.rps / floor.rps).toFixed(2)}; casehub / other: ${(ours.rps / other.rps).toFixed(3)}`);
@@ -167,7 +227,7 @@ function report(rounds: Round[], names: string[]): void {
 }
 
 export async function runIngestBench(): Promise<void> {
-  console.log(`ingest bench: PUT /v1/case, ${settings.connections} connections, ${settings.rounds} rounds of ${settings.seconds} s each, alternating`);
+  console.log(`ingest bench: PUT /v1/case, ${settings.connections} connections, ${settings.rounds} rounds of ${settings.seconds} s each, ${settings.sideBySide && settings.compare ? 'the two Casehubs side by side, then the floor' : 'alternating'}`);
   await freshDatabase(settings.databaseUrl);
   const key = await apiKeyFor(settings.databaseUrl);
   const templates = makeTemplates(2000);
@@ -176,26 +236,29 @@ export async function runIngestBench(): Promise<void> {
 
   const env = { DATABASE_URL: settings.databaseUrl, LOG_LEVEL: 'warn', DB_POOL_MAX: settings.poolMax };
   const profileArgs = settings.profile ? ['--cpu-prof', '--cpu-prof-dir=bench-profiles'] : [];
+  const database = mysqlTarget(settings.databaseUrl).database;
   const contenders: Contender[] = [
-    { server: await startServer('casehub', 'src/main.js', 3901, { ...env, ROLE: 'api' }, profileArgs), key },
+    { server: await startServer('casehub', 'src/main.js', 3901, { ...env, ROLE: 'api' }, profileArgs), key, database },
     ...(settings.compare ? [await startComparison(env)] : []),
-    { server: await startServer('floor', 'bench/floor-server.js', 3902, env), key },
+    { server: await startServer('floor', 'bench/floor-server.js', 3902, env), key, database },
   ];
   try {
     // Warm-up: JIT, pools, buffer pool.
     for (const { server, key } of contenders) await load(server, 3, templates, key);
     const databasePid = findDatabasePid();
     const rounds: Round[] = [];
+    const print = (i: number, round: Round) =>
+      console.log(
+        `  round ${i + 1} ${round.server.padEnd(8)} ${(round.requests / round.seconds).toFixed(0).padStart(6)} req/s  p50 ${round.p50} ms  p99 ${round.p99} ms  non-2xx ${round.non2xx}  errors ${round.errors}  CPU µs/request: ${perRequest([round], round.requests)}`,
+      );
+    const together = settings.sideBySide && contenders.length === 3 && databasePid !== undefined;
     for (let i = 0; i < settings.rounds; i++) {
-      for (const { server, key } of inTurn(contenders, i)) {
-        const pids = { server: server.pid, database: databasePid };
-        const before = readCpu(pids);
-        const round = await load(server, settings.seconds, templates, key);
-        round.cpu = cpuSpent(before, readCpu(pids));
-        rounds.push(round);
-        console.log(
-          `  round ${i + 1} ${round.server.padEnd(8)} ${(round.requests / round.seconds).toFixed(0).padStart(6)} req/s  p50 ${round.p50} ms  p99 ${round.p99} ms  non-2xx ${round.non2xx}  errors ${round.errors}  CPU µs/request: ${perRequest([round], round.requests)}`,
-        );
+      for (const group of together ? [contenders.slice(0, 2), contenders.slice(2)] : inTurn(contenders, i).map((c) => [c])) {
+        const played = group.length === 2 ? await sideBySide(group, databasePid!, templates) : [await alone(group[0]!, databasePid, templates)];
+        for (const round of played) {
+          rounds.push(round);
+          print(i, round);
+        }
       }
     }
     report(rounds, contenders.map(({ server }) => server.name));
