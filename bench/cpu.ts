@@ -61,28 +61,31 @@ export function microsPer(spent: CpuReading, units: number, names: Record<string
     .join(', ');
 }
 
+/** A database server connection thread's CPU so far, and the database it uses. */
+export type ConnectionCpu = Map<number, { db: string; ms: number }>;
+
 /**
- * CPU milliseconds so far of the database server's connection threads, by the database each
- * connection uses (MariaDB names each connection's thread in `information_schema.processlist`).
+ * CPU milliseconds so far of the database server's connection threads, by thread id, with the
+ * database each uses (MariaDB names each connection's thread in `information_schema.processlist`).
  * Two servers on two databases can then be told apart inside one MariaDB.
  */
-export function connectionCpuByDatabase(databasePid: number, connections: ReadonlyArray<{ db: string | null; tid: number }>): Map<string, number> {
-  const byThread = new Map<string, number>();
+export function connectionCpu(databasePid: number, connections: ReadonlyArray<{ db: string | null; tid: number }>): ConnectionCpu {
+  const threads: ConnectionCpu = new Map();
   for (const { db, tid } of connections) {
-    const ms = db === null ? undefined : cpuMillisOf(`/proc/${databasePid}/task/${tid}/stat`);
-    if (ms !== undefined) byThread.set(`${db}\u0000${tid}`, ms);
+    if (db === null) continue;
+    const ms = cpuMillisOf(`/proc/${databasePid}/task/${tid}/stat`);
+    if (ms !== undefined) threads.set(Number(tid), { db, ms });
   }
-  return byThread;
+  return threads;
 }
 
 /** What each database's connections spent between two readings, counting only threads alive at both. */
-export function connectionCpuSpent(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+export function connectionCpuSpent(before: ConnectionCpu, after: ConnectionCpu): Map<string, number> {
   const spent = new Map<string, number>();
-  for (const [thread, ms] of after) {
-    const start = before.get(thread);
-    if (start === undefined) continue;
-    const db = thread.split('\u0000')[0]!;
-    spent.set(db, (spent.get(db) ?? 0) + ms - start);
+  for (const [tid, { db, ms }] of after) {
+    const start = before.get(tid);
+    if (start?.db !== db) continue;
+    spent.set(db, (spent.get(db) ?? 0) + ms - start.ms);
   }
   return spent;
 }

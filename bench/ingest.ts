@@ -9,7 +9,7 @@ import { createLogger } from '../src/logger.js';
 import { countPendingTickets } from '../src/reports/rollups/roller.js';
 import { indexPendingTickets } from '../src/search/indexer.js';
 import { freshDatabase, mysqlTarget } from './database.js';
-import { connectionCpuByDatabase, connectionCpuSpent, cpuSpent, findDatabasePid, microsPer, readCpu, type CpuReading } from './cpu.js';
+import { connectionCpu, connectionCpuSpent, cpuSpent, findDatabasePid, microsPer, readCpu, type CpuReading } from './cpu.js';
 import { firstTwoInTurn, median } from './rounds.js';
 import { CASE_UID_PLACEHOLDER, makeTemplates } from './payloads.js';
 import { startServer, type Server } from './servers.js';
@@ -187,10 +187,10 @@ async function databaseConnections(): Promise<Array<{ db: string | null; tid: nu
  */
 async function sideBySide(pair: Contender[], databasePid: number, templates: string[]): Promise<Round[]> {
   const before = pair.map(({ server }) => readCpu({ server: server.pid }));
-  const databaseBefore = connectionCpuByDatabase(databasePid, await databaseConnections());
+  const databaseBefore = connectionCpu(databasePid, await databaseConnections());
   const half = Math.max(1, Math.floor(settings.connections / 2));
   const rounds = await Promise.all(pair.map(({ server, key }) => load(server, settings.seconds, templates, key, half)));
-  const database = connectionCpuSpent(databaseBefore, connectionCpuByDatabase(databasePid, await databaseConnections()));
+  const database = connectionCpuSpent(databaseBefore, connectionCpu(databasePid, await databaseConnections()));
   rounds.forEach((round, i) => {
     const server = cpuSpent(before[i]!, readCpu({ server: pair[i]!.server.pid })).server;
     round.cpu = { server: server ?? 0, database: database.get(pair[i]!.database) ?? 0 };
@@ -251,7 +251,8 @@ export async function runIngestBench(): Promise<void> {
       console.log(
         `  round ${i + 1} ${round.server.padEnd(8)} ${(round.requests / round.seconds).toFixed(0).padStart(6)} req/s  p50 ${round.p50} ms  p99 ${round.p99} ms  non-2xx ${round.non2xx}  errors ${round.errors}  CPU µs/request: ${perRequest([round], round.requests)}`,
       );
-    const together = settings.sideBySide && contenders.length === 3 && databasePid !== undefined;
+    // Side by side: the two Casehubs together, then the floor alone.
+    const together = settings.sideBySide && settings.compare !== undefined && databasePid !== undefined;
     for (let i = 0; i < settings.rounds; i++) {
       for (const group of together ? [contenders.slice(0, 2), contenders.slice(2)] : inTurn(contenders, i).map((c) => [c])) {
         const played = group.length === 2 ? await sideBySide(group, databasePid!, templates) : [await alone(group[0]!, databasePid, templates)];

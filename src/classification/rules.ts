@@ -72,13 +72,13 @@ const PRIORITY_CUES: Record<Priority, Cues> = {
 };
 
 /** A cue as it is looked for in a text: its whole text and its words. */
-interface Cue {
+interface SoughtCue {
   text: string;
   words: string[];
 }
 
 /** Every cue by its first word, so a text is read once whatever the number of cues. */
-const CUES_BY_FIRST_WORD = new Map<string, Cue[]>();
+const CUES_BY_FIRST_WORD = new Map<string, SoughtCue[]>();
 for (const cues of [...Object.values(CATEGORY_CUES), ...Object.values(PRIORITY_CUES)] as Cues[]) {
   for (const [text] of cues) {
     const words = text.split(' ');
@@ -132,9 +132,10 @@ const PRIORITY_VOTES = votesOf(PRIORITY_CUES);
 function decide<T extends string>(votes: Votes<T>, { inSubject, inBody }: Found, fallback: T): RuleDecision<T> {
   const scores = new Map<T, number>();
   const matched = new Map<T, Array<{ place: number; cue: string }>>();
-  const count = (cue: string, inSubjectToo: boolean) => {
+  // A cue found in the subject counts double, once, wherever else it was found.
+  const count = (cue: string, inTheSubject: boolean) => {
     for (const { label, weight, place } of votes.get(cue) ?? []) {
-      scores.set(label, (scores.get(label) ?? 0) + weight * (inSubjectToo ? 2 : 1));
+      scores.set(label, (scores.get(label) ?? 0) + weight * (inTheSubject ? 2 : 1));
       const list = matched.get(label) ?? [];
       list.push({ place, cue });
       matched.set(label, list);

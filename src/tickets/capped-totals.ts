@@ -38,9 +38,9 @@ export interface CountedRow {
  * the page), or fills that column itself from the matches it reads anyway. Neither the count
  * nor its subquery is built when the page does not need it.
  * A count that reached the cap within the last ten seconds, or is being counted again by another
- * request, answers `cap` without counting. It is known by `count.key`, or else by its SQL. Totals below the cap, the exact ones, are always
- * counted. A page without rows carries no count: it is 0 when `emptyMeansNone` (the first page),
- * else counted alone.
+ * request, answers `cap` without counting. It is known by `count.key`, or else by its SQL.
+ * Totals below the cap, the exact ones, are always counted. A page without rows carries no
+ * count: it is 0 when `emptyMeansNone` (the first page), else counted alone.
  */
 export async function readWithTotal<Row extends CountedRow>(
   db: Knex,
