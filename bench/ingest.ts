@@ -20,8 +20,8 @@ const settings = {
   seconds: Number(process.env.BENCH_SECONDS ?? 10),
   rounds: Number(process.env.BENCH_ROUNDS ?? 3),
   /**
-   * Load before the first round, per server. V8 goes on compiling Casehub's hot functions for
-   * about 20 s of load; measured earlier, that start-up cost was counted as steady state.
+   * Seconds of load on each server before the first round. V8 goes on compiling Casehub's hot
+   * functions for about 20 s of load: after a shorter warm-up the first round pays for it.
    */
   warmup: Number(process.env.BENCH_WARMUP_SECONDS ?? 30),
   poolMax: process.env.DB_POOL_MAX ?? '16',
