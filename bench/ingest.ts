@@ -93,11 +93,11 @@ function load(server: Server, seconds: number, templates: string[], key: string,
   });
 }
 
-/** Microseconds of CPU per request for each process, over the given rounds. */
-function perRequest(rounds: Round[], requests: number): string {
+/** CPU milliseconds each process spent over the given rounds. */
+function cpuOver(rounds: Round[]): CpuReading {
   const total: CpuReading = {};
   for (const name of Object.keys(rounds[0]?.cpu ?? {})) total[name] = rounds.reduce((sum, r) => sum + (r.cpu[name] ?? 0), 0);
-  return microsPer(total, requests);
+  return total;
 }
 
 /** Server and database CPU microseconds per request, from a summary's figures. */
@@ -109,6 +109,7 @@ function summarise(rounds: Round[], name: string) {
   const mine = rounds.filter((r) => r.server === name);
   const requests = mine.reduce((sum, r) => sum + r.requests, 0);
   const seconds = mine.reduce((sum, r) => sum + r.seconds, 0);
+  const cpu = cpuOver(mine);
   return {
     name,
     rps: requests / seconds,
@@ -116,8 +117,8 @@ function summarise(rounds: Round[], name: string) {
     p99: Math.max(...mine.map((r) => r.p99)),
     non2xx: mine.reduce((sum, r) => sum + r.non2xx, 0),
     errors: mine.reduce((sum, r) => sum + r.errors, 0),
-    cpuPerRequest: perRequest(mine, requests),
-    cpu: Object.fromEntries(['server', 'database'].map((who) => [who, mine.reduce((sum, r) => sum + (r.cpu[who] ?? 0), 0)])) as CpuReading,
+    cpuPerRequest: microsPer(cpu, requests),
+    cpu,
     requests,
   };
 }
@@ -211,7 +212,8 @@ function inTurn(contenders: Contender[], round: number): Contender[] {
   return contenders.length < 3 ? contenders : firstTwoInTurn(contenders, round);
 }
 
-function report(rounds: Round[], names: string[]): void {
+/** `together`: the two Casehubs were loaded side by side, so only they compare. */
+function report(rounds: Round[], names: string[], together: boolean): void {
   const summaries = names.map((name) => summarise(rounds, name));
   console.log('\n| server | req/s | p50 ms | p99 ms | non-2xx | errors | CPU µs per request |\n|---|---|---|---|---|---|---|');
   for (const s of summaries) console.log(`| ${s.name} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.errors} | ${s.cpuPerRequest} |`);
@@ -219,7 +221,7 @@ function report(rounds: Round[], names: string[]): void {
   const ours = named('casehub')!;
   const floor = named('floor')!;
   const other = named('other');
-  if (other && settings.sideBySide) {
+  if (other && together) {
     // Each Casehub had half the connections and half the machine: only the two compare.
     console.log(`\nside by side: casehub / other, requests ${(ours.rps / other.rps).toFixed(3)}, CPU per request (server and its database connections) ${(cpuOf(ours) / cpuOf(other)).toFixed(3)}`);
     console.log('the target is measured without BENCH_SIDE_BY_SIDE: here neither Casehub had the whole machine');
@@ -232,7 +234,10 @@ function report(rounds: Round[], names: string[]): void {
 }
 
 export async function runIngestBench(): Promise<void> {
-  console.log(`ingest bench: PUT /v1/case, ${settings.connections} connections, ${settings.warmup} s warm-up per server, ${settings.rounds} rounds of ${settings.seconds} s each, ${settings.sideBySide && settings.compare ? 'the two Casehubs side by side, then the floor' : 'alternating'}`);
+  const databasePid = findDatabasePid();
+  // Side by side needs the database's threads to charge each Casehub its own share (Linux only).
+  const together = settings.sideBySide && settings.compare !== undefined && databasePid !== undefined;
+  console.log(`ingest bench: PUT /v1/case, ${settings.connections} connections, ${settings.warmup} s warm-up per server, ${settings.rounds} rounds of ${settings.seconds} s each, ${together ? 'the two Casehubs side by side, then the floor' : 'alternating'}`);
   await freshDatabase(settings.databaseUrl);
   const key = await apiKeyFor(settings.databaseUrl);
   const templates = makeTemplates(2000);
@@ -250,14 +255,12 @@ export async function runIngestBench(): Promise<void> {
   try {
     // Warm-up: JIT, pools, buffer pool.
     for (const { server, key } of contenders) await load(server, settings.warmup, templates, key);
-    const databasePid = findDatabasePid();
     const rounds: Round[] = [];
     const print = (i: number, round: Round) =>
       console.log(
-        `  round ${i + 1} ${round.server.padEnd(8)} ${(round.requests / round.seconds).toFixed(0).padStart(6)} req/s  p50 ${round.p50} ms  p99 ${round.p99} ms  non-2xx ${round.non2xx}  errors ${round.errors}  CPU µs/request: ${perRequest([round], round.requests)}`,
+        `  round ${i + 1} ${round.server.padEnd(8)} ${(round.requests / round.seconds).toFixed(0).padStart(6)} req/s  p50 ${round.p50} ms  p99 ${round.p99} ms  non-2xx ${round.non2xx}  errors ${round.errors}  CPU µs/request: ${microsPer(round.cpu, round.requests)}`,
       );
     // Side by side: the two Casehubs together, then the floor alone.
-    const together = settings.sideBySide && settings.compare !== undefined && databasePid !== undefined;
     for (let i = 0; i < settings.rounds; i++) {
       for (const group of together ? [contenders.slice(0, 2), contenders.slice(2)] : inTurn(contenders, i).map((c) => [c])) {
         const played = group.length === 2 ? await sideBySide(group, databasePid!, templates) : [await alone(group[0]!, databasePid, templates)];
@@ -267,7 +270,7 @@ export async function runIngestBench(): Promise<void> {
         }
       }
     }
-    report(rounds, contenders.map(({ server }) => server.name));
+    report(rounds, contenders.map(({ server }) => server.name), together);
     await measureDeferredJobs(databasePid);
   } finally {
     for (const { server } of contenders) await server.stop();

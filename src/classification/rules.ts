@@ -77,14 +77,20 @@ interface SoughtCue {
   words: string[];
 }
 
+/** The list kept under `key`, started empty the first time. */
+function listAt<K, V>(map: Map<K, V[]>, key: K): V[] {
+  let list = map.get(key);
+  if (list === undefined) map.set(key, (list = []));
+  return list;
+}
+
 /** Every cue by its first word, so a text is read once whatever the number of cues. */
 const CUES_BY_FIRST_WORD = new Map<string, SoughtCue[]>();
 for (const cues of [...Object.values(CATEGORY_CUES), ...Object.values(PRIORITY_CUES)] as Cues[]) {
   for (const [text] of cues) {
     const words = text.split(' ');
-    const list = CUES_BY_FIRST_WORD.get(words[0]!) ?? [];
+    const list = listAt(CUES_BY_FIRST_WORD, words[0]!);
     if (!list.some((known) => known.text === text)) list.push({ text, words });
-    CUES_BY_FIRST_WORD.set(words[0]!, list);
   }
 }
 
@@ -113,11 +119,7 @@ type Votes<T extends string> = Map<string, Array<{ label: T; weight: number; pla
 function votesOf<T extends string>(cues: Record<T, Cues>): Votes<T> {
   const votes: Votes<T> = new Map();
   for (const label of Object.keys(cues) as T[]) {
-    cues[label].forEach(([cue, weight], place) => {
-      const list = votes.get(cue) ?? [];
-      list.push({ label, weight, place });
-      votes.set(cue, list);
-    });
+    cues[label].forEach(([cue, weight], place) => listAt(votes, cue).push({ label, weight, place }));
   }
   return votes;
 }
@@ -136,9 +138,7 @@ function decide<T extends string>(votes: Votes<T>, { inSubject, inBody }: Found,
   const count = (cue: string, inTheSubject: boolean) => {
     for (const { label, weight, place } of votes.get(cue) ?? []) {
       scores.set(label, (scores.get(label) ?? 0) + weight * (inTheSubject ? 2 : 1));
-      const list = matched.get(label) ?? [];
-      list.push({ place, cue });
-      matched.set(label, list);
+      listAt(matched, label).push({ place, cue });
     }
   };
   for (const cue of inSubject) count(cue, true);
